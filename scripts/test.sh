@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds everything and runs every test:
+#   1. source rules and formatting
+#   2. g++ release build: unit, golden and integration tests (ctest)
+#   3. clang ASan+UBSan build: the same tests under sanitizers
+#   4. clang libFuzzer build: each fuzz target for FUZZ_SECONDS (default 20) from its seeds
+# Usage: scripts/test.sh [--quick]   (--quick: step 2 only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=0
+[[ "${1:-}" == "--quick" ]] && quick=1
+jobs=$(nproc)
+
+scripts/deps.sh
+scripts/check-sources.sh
+scripts/check-format.sh
+
+echo "== release build (g++)"
+scripts/build.sh release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=g++
+ctest --test-dir build/release --output-on-failure -j "$jobs"
+((quick)) && exit 0
+
+echo "== ASan+UBSan build (clang)"
+scripts/build.sh asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+  -DORBIT_SANITIZE=ON -DORBIT_BUILD_BENCH=OFF
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build/asan --output-on-failure -j "$jobs"
+
+echo "== fuzz (clang libFuzzer + ASan)"
+scripts/build.sh fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DORBIT_FUZZ=ON
+scripts/fuzz.sh build/fuzz "${FUZZ_SECONDS:-20}"
