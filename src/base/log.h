@@ -19,8 +19,9 @@ void SetupLogging(const LogOptions& options);
 
 }  // namespace orbit
 
-#define ORBIT_LOG_TRACE(...) SPDLOG_TRACE(__VA_ARGS__)
-#define ORBIT_LOG_DEBUG(...) SPDLOG_DEBUG(__VA_ARGS__)
-#define ORBIT_LOG_INFO(...) SPDLOG_INFO(__VA_ARGS__)
-#define ORBIT_LOG_WARN(...) SPDLOG_WARN(__VA_ARGS__)
-#define ORBIT_LOG_ERROR(...) SPDLOG_ERROR(__VA_ARGS__)
+// Runtime-levelled (never compiled out, so arguments are always used and checked).
+#define ORBIT_LOG_TRACE(...) ::spdlog::trace(__VA_ARGS__)
+#define ORBIT_LOG_DEBUG(...) ::spdlog::debug(__VA_ARGS__)
+#define ORBIT_LOG_INFO(...) ::spdlog::info(__VA_ARGS__)
+#define ORBIT_LOG_WARN(...) ::spdlog::warn(__VA_ARGS__)
+#define ORBIT_LOG_ERROR(...) ::spdlog::error(__VA_ARGS__)

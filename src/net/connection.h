@@ -1,0 +1,135 @@
+#pragma once
+
+// One TCP connection carrying RemotingCommand frames in both directions.
+//
+// Threading: all state below is confined to the connection's loop thread. The public methods
+// may be called from any thread; they post to the loop unless already on it. Callbacks
+// (responses, write completions, requests to the handler) run on the loop thread.
+//
+// Reading: bytes go into one reusable buffer and every complete frame in it is decoded at once.
+// A frame's length prefix is checked (4 .. 16 MiB) before the buffer grows for it. A frame that
+// does not decode closes this connection and nothing else.
+// Writing: frames queued while a write is in flight are merged into the next single write.
+
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/status.h"
+#include "protocol/remoting_command.h"
+
+namespace orbit::net {
+
+class Connection;
+using ConnectionPtr = std::shared_ptr<Connection>;
+using ResponseCallback = std::function<void(Result<protocol::RemotingCommand>)>;
+using WriteCallback = std::function<void(const Status&)>;
+
+// Receives what a connection cannot handle itself. Called on the connection's loop thread.
+class ConnectionHandler {
+ public:
+  virtual ~ConnectionHandler() = default;
+  // A request (or oneway request) from the peer.
+  virtual void OnRequest(const ConnectionPtr& conn, protocol::RemotingCommand request) = 0;
+  // The connection closed; `why` says whether it was the peer, an error or a local close.
+  virtual void OnClosed(const ConnectionPtr& conn, const Status& why) = 0;
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  // Server side: an accepted socket. Client side: a socket to be connected with Connect().
+  Connection(asio::io_context& io, asio::ip::tcp::socket socket, ConnectionHandler* handler);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Server side: starts reading an accepted socket.
+  void Start();
+  // Client side: resolves and connects to host:port; requests sent before it completes are
+  // queued and fail with kConnectFailed if the connection cannot be made in time.
+  void Connect(const std::string& host, const std::string& port, int64_t timeout_ms);
+
+  // Any thread. Sends `request` and calls `cb` exactly once: with the response, or with an
+  // error (kTimeout after timeout_ms, kConnectionClosed when the connection drops first).
+  // The opaque is assigned here.
+  void SendRequest(protocol::RemotingCommand request, int64_t timeout_ms, ResponseCallback cb);
+  // Any thread. Sends a oneway request (flag bit 1 set here); `on_written` (optional) is called
+  // once the frame is handed to the kernel or the connection is closed.
+  void SendOneway(protocol::RemotingCommand request, WriteCallback on_written);
+  // Any thread. Sends a response (its opaque and flag must already be set).
+  void SendResponse(const protocol::RemotingCommand& response);
+  // Any thread. Closes the socket; pending requests fail with `why`. Idempotent.
+  void Close(Status why);
+
+  bool closed() const { return closed_.load(std::memory_order_acquire); }
+  uint64_t id() const { return id_; }
+  // "ip:port" of the peer (empty until connected).
+  const std::string& remote_address() const { return remote_address_; }
+  asio::io_context& io() { return io_; }
+  // Requests waiting for a response (loop thread only; for tests and stats).
+  size_t pending_count() const { return pending_.size(); }
+
+ private:
+  struct Pending {
+    ResponseCallback cb;
+    int64_t deadline_ms;
+  };
+
+  template <typename F>
+  void RunOnLoop(F&& f);
+
+  void OnConnected();
+  void DoRead();
+  void OnRead(const asio::error_code& ec, size_t n);
+  // Decodes every complete frame in the read buffer; false after closing on a bad frame.
+  bool ParseFrames();
+  void HandleCommand(protocol::RemotingCommand cmd);
+  void QueueFrame(std::string frame, WriteCallback cb);
+  void DoWrite();
+  void OnWritten(const asio::error_code& ec);
+  void ArmSweep();
+  void SweepTimeouts();
+  void DoClose(const Status& why);
+
+  static std::atomic<uint64_t> next_id_;
+
+  asio::io_context& io_;
+  asio::ip::tcp::socket socket_;
+  ConnectionHandler* handler_;
+  const uint64_t id_;
+  std::string remote_address_;
+  std::atomic<bool> closed_{false};
+  bool connected_ = false;
+  // Why the connection closed (loop thread); what requests arriving afterwards fail with.
+  Status close_status_;
+
+  // Read buffer: [read_start_, read_end_) holds unparsed bytes.
+  std::vector<char> rbuf_;
+  size_t read_start_ = 0;
+  size_t read_end_ = 0;
+
+  // Write side: `writing_` is in flight, `queued_` collects frames meanwhile.
+  std::string writing_;
+  std::string queued_;
+  std::vector<WriteCallback> writing_cbs_;
+  std::vector<WriteCallback> queued_cbs_;
+  bool write_in_flight_ = false;
+
+  int32_t next_opaque_ = 0;
+  std::unordered_map<int32_t, Pending> pending_;
+  asio::steady_timer sweep_timer_;
+  bool sweep_armed_ = false;
+  asio::steady_timer connect_timer_;
+  std::unique_ptr<asio::ip::tcp::resolver> resolver_;
+};
+
+// Monotonic milliseconds used for request deadlines.
+int64_t SteadyNowMillis();
+
+}  // namespace orbit::net
