@@ -1,0 +1,16 @@
+#include "protocol/bodies_files.h"
+
+#include "protocol/internal/bodies_codec.h"
+
+namespace orbit::protocol {
+
+ORBIT_BODIES_DEFINE_JSON_CODEC(ConsumerOffsetSerializeWrapper)
+ORBIT_BODIES_DEFINE_PRETTY(ConsumerOffsetSerializeWrapper)
+ORBIT_BODIES_DEFINE_JSON_CODEC(DelayOffsetSerializeWrapper)
+ORBIT_BODIES_DEFINE_PRETTY(DelayOffsetSerializeWrapper)
+ORBIT_BODIES_DEFINE_JSON_CODEC(KVConfigSerializeWrapper)
+ORBIT_BODIES_DEFINE_PRETTY(KVConfigSerializeWrapper)
+ORBIT_BODIES_DEFINE_JSON_CODEC(OffsetSerializeWrapper)
+ORBIT_BODIES_DEFINE_PRETTY(OffsetSerializeWrapper)
+
+}  // namespace orbit::protocol
