@@ -48,7 +48,7 @@ TEST(RemotingCommandTest, RoundTripsBothSerializations) {
     cmd.flag = kFlagOneway;
     cmd.remark = "tab\there \"quoted\" \xC3\xA9";
     cmd.ext_fields.Set("a", "PG");
-    cmd.ext_fields.Set("i", std::string("KEYS\x01k1\x02TAGS\x01TagA", 19));
+    cmd.ext_fields.Set("i", std::string("KEYS\x01k1\x02TAGS\x01TagA", 17));
     cmd.body = std::string("\0\x01\x02 body", 8);
     std::string frame;
     ASSERT_TRUE(EncodeFrame(cmd, &frame).ok());
