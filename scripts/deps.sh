@@ -8,6 +8,7 @@ packages=(
   libasio-dev libfmt-dev libspdlog-dev libcli11-dev
   zlib1g-dev liblz4-dev libzstd-dev libisal-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  rapidjson-dev nlohmann-json3-dev libsimdjson-dev
 )
 
 missing=()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds everything and runs every test:
 #   1. source rules and formatting
-#   2. g++ release build: unit, golden and integration tests (ctest)
+#   2. g++ release build: unit, golden and integration tests (ctest), benchmark smoke run
 #   3. clang ASan+UBSan build: the same tests under sanitizers
 #   4. clang libFuzzer build: each fuzz target for FUZZ_SECONDS (default 20) from its seeds
 # Usage: scripts/test.sh [--quick]   (--quick: step 2 only)
@@ -18,6 +18,11 @@ scripts/check-format.sh
 echo "== release build (g++)"
 scripts/build.sh release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=g++
 ctest --test-dir build/release --output-on-failure -j "$jobs"
+# Benchmarks must keep running (their figures are not checked here: see bench/README.md).
+for b in build/release/bench/*_bench; do
+  "$b" --benchmark_min_time=0.01 >/dev/null || { echo "bench: $b failed"; exit 1; }
+  echo "bench: $(basename "$b") runs"
+done
 ((quick)) && exit 0
 
 echo "== ASan+UBSan build (clang)"
