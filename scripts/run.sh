@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 scripts/build.sh release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=g++
 exec build/release/apps/namesrv/orbit-namesrv "$@"

@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 quick=0
 [[ "${1:-}" == "--quick" ]] && quick=1
 jobs=$(nproc)
+# Let ccache hit across clones of the repo (CI builds a fresh clone every time).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 
 scripts/deps.sh
 scripts/check-sources.sh
