@@ -270,8 +270,10 @@ Status DecodeBinaryHeader(std::string_view header, RemotingCommand* cmd) {
   }
   ByteReader ext(r.Bytes(static_cast<size_t>(ext_len)));
   while (ext.remaining() > 0) {
-    uint16_t key_len = ext.U16();
-    std::string_view key = ext.Bytes(key_len);
+    // Java reads the key length as a signed short: lengths above 32767 are malformed.
+    int16_t key_len = ext.I16();
+    if (key_len < 0) return Malformed("binary header extFields key length is negative");
+    std::string_view key = ext.Bytes(static_cast<size_t>(key_len));
     int32_t val_len = ext.I32();
     if (!ext.ok() || val_len < 0 || static_cast<size_t>(val_len) > ext.remaining()) {
       return Malformed("binary header extFields entry is truncated");

@@ -135,6 +135,27 @@ TEST(RemotingCommandTest, MalformedPayloadsAreErrors) {
   EXPECT_FALSE(DecodeFramePayload(mark(1, static_cast<uint32_t>(h.size())) + h).ok());
 }
 
+TEST(RemotingCommandTest, BinaryHeaderRejectsKeysItCouldNotReencode) {
+  std::string h;
+  PutI16(&h, 105);
+  PutU8(&h, 0);
+  PutI16(&h, 409);
+  PutI32(&h, 1);
+  PutI32(&h, 0);
+  PutI32(&h, 0);  // no remark
+  std::string key(40000, 'k');
+  std::string ext;
+  PutU16(&ext, static_cast<uint16_t>(key.size()));  // reads as a negative Java short
+  ext += key;
+  PutI32(&ext, 1);
+  ext += "v";
+  PutI32(&h, static_cast<int32_t>(ext.size()));
+  h += ext;
+  RemotingCommand cmd;
+  Status st = DecodeBinaryHeader(h, &cmd);
+  EXPECT_EQ(st.code(), ErrorCode::kMalformed);
+}
+
 TEST(RemotingCommandTest, JsonHeaderAcceptsJavaVariants) {
   RemotingCommand cmd;
   ASSERT_TRUE(DecodeJsonHeader(R"({"opaque":3,"language":1,"code":"34","extFields":)"
