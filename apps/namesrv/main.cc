@@ -74,5 +74,6 @@ int main(int argc, char** argv) {
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   ORBIT_LOG_INFO("shutting down");
   server.Shutdown();
+  spdlog::shutdown();  // flushes the log file
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -20,6 +21,8 @@ void SetupLogging(const LogOptions& options) {
   logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ [%t] %v");
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
+  // Info lines reach the file within a second; warnings and errors at once.
+  spdlog::flush_every(std::chrono::seconds(1));
 }
 
 }  // namespace orbit
