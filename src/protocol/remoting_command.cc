@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "base/bytes.h"
+#include "protocol/internal/json_parser.h"
 #include "protocol/json.h"
 
 namespace orbit::protocol {
@@ -190,62 +191,144 @@ Result<uint32_t> DecodeFrameLength(const char prefix[4]) {
 
 namespace {
 
-Status ReadJsonInt(const JsonValue& v, const char* name, int32_t* out) {
-  auto r = v.AsInt32();
-  if (!r.ok())
-    return Malformed(std::string("header field '") + name + "': " + r.status().message());
-  *out = *r;
+// One member value of the JSON header, read in place. Strings and numbers keep their text;
+// anything else is parsed (and kept only when the caller needs its text).
+Status ReadScalarText(internal::JsonParser& p, std::string* text, bool* is_null, bool* is_string) {
+  *is_null = false;
+  *is_string = false;
+  p.SkipWs();
+  if (p.AtEnd()) return p.Error("unexpected end");
+  char c = p.Peek();
+  if (c == '"' || c == '\'') {
+    *is_string = true;
+    return p.ParseString(text);
+  }
+  JsonValue v;
+  ORBIT_RETURN_IF_ERROR(p.ParseValue(&v, 1));
+  if (v.is_null()) {
+    *is_null = true;
+    return Status::Ok();
+  }
+  if (v.is_object() || v.is_array()) {
+    *text = v.Dump();
+    return Status::Ok();
+  }
+  ORBIT_ASSIGN_OR_RETURN(*text, v.AsString());
   return Status::Ok();
+}
+
+Status ReadHeaderInt(internal::JsonParser& p, const char* name, int32_t* out) {
+  std::string text;
+  bool is_null = false, is_string = false;
+  ORBIT_RETURN_IF_ERROR(ReadScalarText(p, &text, &is_null, &is_string));
+  int64_t v = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (is_null || text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size() ||
+      v < INT32_MIN || v > INT32_MAX) {
+    return Malformed(std::string("header field '") + name + "' is not an int32: '" + text + "'");
+  }
+  *out = static_cast<int32_t>(v);
+  return Status::Ok();
+}
+
+// Reads an object key: a quoted string, or fastjson's bare and object keys as their text.
+Status ReadKey(internal::JsonParser& p, std::string* key) {
+  p.SkipWs();
+  if (p.AtEnd()) return p.Error("unexpected end");
+  if (p.Peek() == '"' || p.Peek() == '\'') return p.ParseString(key);
+  JsonValue k;
+  ORBIT_RETURN_IF_ERROR(p.ParseKey(&k, 1));
+  *key = k.is_object() || k.is_array() ? k.Dump() : k.text();
+  return Status::Ok();
+}
+
+// Walks the members of an object: `on_member(key)` must consume the value.
+template <typename F>
+Status ForEachMember(internal::JsonParser& p, F&& on_member) {
+  p.SkipWs();
+  if (p.AtEnd() || p.Peek() != '{') return p.Error("expected an object");
+  p.Advance();
+  std::string key;
+  while (true) {
+    p.SkipWs();
+    if (p.AtEnd()) return p.Error("unterminated object");
+    if (p.Peek() == '}') {
+      p.Advance();
+      return Status::Ok();
+    }
+    key.clear();
+    ORBIT_RETURN_IF_ERROR(ReadKey(p, &key));
+    p.SkipWs();
+    if (p.AtEnd() || p.Peek() != ':') return p.Error("expected ':'");
+    p.Advance();
+    ORBIT_RETURN_IF_ERROR(on_member(key));
+    p.SkipWs();
+    if (p.AtEnd()) return p.Error("unterminated object");
+    if (p.Peek() == ',') {
+      p.Advance();
+    } else if (p.Peek() != '}') {
+      return p.Error("expected ',' or '}'");
+    }
+  }
+}
+
+Status ReadExtFields(internal::JsonParser& p, ExtFields* ext) {
+  return ForEachMember(p, [&](const std::string& key) {
+    std::string value;
+    bool is_null = false, is_string = false;
+    ORBIT_RETURN_IF_ERROR(ReadScalarText(p, &value, &is_null, &is_string));
+    if (!is_null) ext->Append(key, std::move(value));
+    return Status::Ok();
+  });
 }
 
 }  // namespace
 
+// One pass over the header text, filling `cmd` directly (no JSON tree): this is on every
+// request's path. Accepts what ParseJson accepts; unknown members are skipped.
 Status DecodeJsonHeader(std::string_view header, RemotingCommand* cmd) {
-  ORBIT_ASSIGN_OR_RETURN(JsonValue doc, ParseJson(header));
-  if (!doc.is_object()) return Malformed("JSON header is not an object");
+  internal::JsonParser p(header);
   bool have_code = false;
   cmd->language = LanguageCode::kJava;  // Java's default when absent
   cmd->version = 0;
-  for (auto& m : doc.members()) {
-    if (!m.key.is_string()) continue;
-    const std::string& k = m.key.text();
-    JsonValue& v = m.value;
+  Status st = ForEachMember(p, [&](const std::string& k) -> Status {
     if (k == "code") {
-      ORBIT_RETURN_IF_ERROR(ReadJsonInt(v, "code", &cmd->code));
       have_code = true;
-    } else if (k == "opaque") {
-      ORBIT_RETURN_IF_ERROR(ReadJsonInt(v, "opaque", &cmd->opaque));
-    } else if (k == "flag") {
-      ORBIT_RETURN_IF_ERROR(ReadJsonInt(v, "flag", &cmd->flag));
-    } else if (k == "version") {
-      ORBIT_RETURN_IF_ERROR(ReadJsonInt(v, "version", &cmd->version));
-    } else if (k == "language") {
-      if (v.is_string()) {
-        cmd->language = LanguageFromName(v.text());
-      } else if (v.is_number()) {
-        auto n = v.AsInt32();
-        cmd->language =
-            n.ok() && *n >= 0 && *n <= 13 ? static_cast<LanguageCode>(*n) : LanguageCode::kOther;
-      }
-    } else if (k == "remark") {
-      if (!v.is_null()) {
-        ORBIT_ASSIGN_OR_RETURN(std::string r, v.AsString());
-        cmd->remark = std::move(r);
-      }
-    } else if (k == "extFields") {
-      if (v.is_null()) continue;
-      if (!v.is_object()) return Malformed("extFields is not an object");
-      cmd->ext_fields.reserve(v.members().size());
-      for (auto& e : v.members()) {
-        if (e.value.is_null()) continue;
-        std::string key = e.key.is_string() || e.key.is_number() ? e.key.text() : e.key.Dump();
-        std::string val = e.value.is_string() ? std::move(e.value.text_mutable())
-                          : e.value.is_object() || e.value.is_array() ? e.value.Dump()
-                                                                      : *e.value.AsString();
-        cmd->ext_fields.Append(std::move(key), std::move(val));
-      }
+      return ReadHeaderInt(p, "code", &cmd->code);
     }
-  }
+    if (k == "opaque") return ReadHeaderInt(p, "opaque", &cmd->opaque);
+    if (k == "flag") return ReadHeaderInt(p, "flag", &cmd->flag);
+    if (k == "version") return ReadHeaderInt(p, "version", &cmd->version);
+    if (k == "extFields") {
+      p.SkipWs();
+      if (!p.AtEnd() && p.Peek() == '{') return ReadExtFields(p, &cmd->ext_fields);
+      JsonValue v;
+      ORBIT_RETURN_IF_ERROR(p.ParseValue(&v, 1));
+      return v.is_null() ? Status::Ok() : Malformed("extFields is not an object");
+    }
+    if (k == "language" || k == "remark") {
+      std::string text;
+      bool is_null = false, is_string = false;
+      ORBIT_RETURN_IF_ERROR(ReadScalarText(p, &text, &is_null, &is_string));
+      if (is_null) return Status::Ok();
+      if (k == "remark") {
+        cmd->remark = std::move(text);
+      } else if (is_string) {
+        cmd->language = LanguageFromName(text);
+      } else {
+        int n = -1;
+        auto r = std::from_chars(text.data(), text.data() + text.size(), n);
+        bool ok = r.ec == std::errc() && r.ptr == text.data() + text.size() && n >= 0 && n <= 13;
+        cmd->language = ok ? static_cast<LanguageCode>(n) : LanguageCode::kOther;
+      }
+      return Status::Ok();
+    }
+    JsonValue skipped;
+    return p.ParseValue(&skipped, 1);
+  });
+  ORBIT_RETURN_IF_ERROR(st);
+  p.SkipWs();
+  if (!p.AtEnd()) return p.Error("trailing characters");
   if (!have_code) return MissingField("code");
   return Status::Ok();
 }
