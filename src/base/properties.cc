@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "base/utf8.h"
+
 namespace orbit {
 namespace {
 
@@ -66,16 +68,7 @@ Status Unescape(std::string_view in, std::string* out) {
         auto r = std::from_chars(in.data() + i + 1, in.data() + i + 5, cp, 16);
         if (r.ptr != in.data() + i + 5) return Malformed("properties: bad \\u escape");
         i += 4;
-        if (cp < 0x80) {
-          out->push_back(static_cast<char>(cp));
-        } else if (cp < 0x800) {
-          out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-          out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        } else {
-          out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-          out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-          out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        }
+        AppendUtf8(out, cp);
         break;
       }
       default:

@@ -10,11 +10,11 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "base/utf8.h"
 #include "protocol/json.h"
 
 namespace orbit::protocol::internal {
 
-void AppendUtf8(std::string* out, uint32_t cp);
 bool IsIdentChar(char c);
 
 // REQUIRES for ParseString: Peek() is a quote; for ParseNumber: a sign or digit.
