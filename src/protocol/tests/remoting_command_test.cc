@@ -16,6 +16,17 @@ std::string Unhex(std::string_view hex) {
   return out;
 }
 
+// code 105, language JAVA, version 409, opaque 1, flag 0: the fields before the remark length.
+std::string BinaryHeaderFixedPart() {
+  std::string h;
+  PutI16(&h, 105);
+  PutU8(&h, 0);
+  PutI16(&h, 409);
+  PutI32(&h, 1);
+  PutI32(&h, 0);
+  return h;
+}
+
 RemotingCommand RouteRequest() {
   RemotingCommand cmd = RemotingCommand::Request(RequestCode::kGetRouteinfoByTopic);
   cmd.language = LanguageCode::kJava;
@@ -124,24 +135,14 @@ TEST(RemotingCommandTest, MalformedPayloadsAreErrors) {
   EXPECT_FALSE(DecodeFramePayload(mark(0, 12) + "{\"code\":\"x\"}").ok());
   EXPECT_FALSE(DecodeFramePayload(mark(1, 5) + "\0\x01\0\0\0").ok());  // short binary
   // Binary remark length larger than the header.
-  std::string h;
-  PutI16(&h, 105);
-  PutU8(&h, 0);
-  PutI16(&h, 409);
-  PutI32(&h, 1);
-  PutI32(&h, 0);
+  std::string h = BinaryHeaderFixedPart();
   PutI32(&h, 1000);
   PutI32(&h, 0);
   EXPECT_FALSE(DecodeFramePayload(mark(1, static_cast<uint32_t>(h.size())) + h).ok());
 }
 
 TEST(RemotingCommandTest, BinaryHeaderRejectsKeysItCouldNotReencode) {
-  std::string h;
-  PutI16(&h, 105);
-  PutU8(&h, 0);
-  PutI16(&h, 409);
-  PutI32(&h, 1);
-  PutI32(&h, 0);
+  std::string h = BinaryHeaderFixedPart();
   PutI32(&h, 0);  // no remark
   std::string key(40000, 'k');
   std::string ext;
