@@ -37,6 +37,13 @@ class MappedRegion {
   // Makes [offset, offset + length) durable (msync MS_SYNC). kIoError on failure; the bytes'
   // durability is then unknown.
   virtual Status Sync(size_t offset, size_t length) = 0;
+  // Faults [offset, offset + length) in, writable, without changing it (MADV_POPULATE_WRITE), so
+  // that later writes there do not stop on page faults. A hint: Ok when unsupported.
+  virtual Status Prefault(size_t offset, size_t length) {
+    (void)offset;
+    (void)length;
+    return Status::Ok();
+  }
 };
 
 class File {

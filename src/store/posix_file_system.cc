@@ -26,6 +26,18 @@ class PosixMappedRegion final : public MappedRegion {
   ~PosixMappedRegion() override {
     if (base_ != nullptr) ::munmap(base_, size_);
   }
+  Status Prefault(size_t offset, size_t length) override {
+#ifndef MADV_POPULATE_WRITE
+    constexpr int MADV_POPULATE_WRITE = 23;  // Linux 5.14
+#endif
+    if (offset >= size_) return Status::Ok();
+    length = std::min(length, size_ - offset);
+    size_t begin = offset / kPageSize * kPageSize;
+    // Unsupported kernels answer EINVAL: a hint only, so that is fine.
+    (void)::madvise(base_ + begin, offset + length - begin, MADV_POPULATE_WRITE);
+    return Status::Ok();
+  }
+
   char* data() override { return base_; }
   const char* data() const override { return base_; }
   size_t size() const override { return size_; }

@@ -37,7 +37,7 @@ Segment::Segment(std::string path, uint64_t start, size_t size, std::unique_ptr<
 Result<std::shared_ptr<Segment>> Segment::Open(FileSystem& fs, const std::string& path,
                                                uint64_t start_offset, size_t size, bool create) {
   ORBIT_ASSIGN_OR_RETURN(auto file,
-                         fs.Open(path, create ? OpenMode::kCreate : OpenMode::kReadWrite));
+                         fs.Open(path, create ? OpenMode::kCreateAlways : OpenMode::kReadWrite));
   if (create) {
     Status st = file->Allocate(size);
     if (!st.ok()) {

@@ -55,6 +55,9 @@ class Segment {
   // amount); returns the new flushed position.
   Result<size_t> Flush(int least_pages);
 
+  // Faults pages in ahead of the writer (see MappedRegion::Prefault).
+  void Prefault(size_t offset, size_t length) { (void)region_->Prefault(offset, length); }
+
   // Zeroes [pos, size) and makes it durable; write and flushed positions become `pos`.
   Status TruncateTo(size_t pos);
 
