@@ -7,6 +7,7 @@
 #include "base/crc32.h"
 #include "base/log.h"
 #include "protocol/message_flags.h"
+#include "protocol/properties.h"
 
 namespace orbit::store {
 namespace {
@@ -42,6 +43,22 @@ bool IsTransactionalHalfOrRollback(int32_t sys_flag) {
 
 }  // namespace
 
+bool PropertiesWellFormed(std::string_view props) {
+  if (props.empty()) return true;
+  if (props.back() == protocol::kPropertySeparator) props.remove_suffix(1);  // older clients
+  size_t pos = 0;
+  while (pos <= props.size()) {
+    size_t end = props.find(protocol::kPropertySeparator, pos);
+    if (end == std::string_view::npos) end = props.size();
+    std::string_view item = props.substr(pos, end - pos);
+    size_t eq = item.find(protocol::kNameValueSeparator);
+    if (eq == 0 || eq == std::string_view::npos) return false;
+    if (item.find('\0') != std::string_view::npos) return false;
+    pos = end + 1;
+  }
+  return true;
+}
+
 Status CheckRecord(std::string_view data, int64_t offset, bool check_crc,
                    protocol::RecordLayout* layout) {
   ORBIT_ASSIGN_OR_RETURN(*layout, protocol::ParseRecordLayout(data));
@@ -50,6 +67,21 @@ Status CheckRecord(std::string_view data, int64_t offset, bool check_crc,
   if (phys != offset) {
     return Malformed("record at " + std::to_string(offset) + " says it is at " +
                      std::to_string(phys));
+  }
+  // Fields the record format has no checksum for: a torn page or a flipped bit shows up as a
+  // topic outside Apache's topic alphabet, a property string that does not parse, or an unset
+  // store time.
+  std::string_view topic = data.substr(layout->topic_pos, layout->topic_size);
+  for (char c : topic) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '%' || c == '|';
+    if (!ok) return Malformed("record at " + std::to_string(offset) + " has a corrupt topic");
+  }
+  if (!PropertiesWellFormed(data.substr(layout->properties_pos, layout->properties_size))) {
+    return Malformed("record at " + std::to_string(offset) + " has corrupt properties");
+  }
+  if (static_cast<int64_t>(LoadU64(p + layout->store_timestamp_pos)) <= 0) {
+    return Malformed("record at " + std::to_string(offset) + " has no store time");
   }
   if (check_crc) {
     int32_t stored = static_cast<int32_t>(LoadU32(p + protocol::RecordLayout::kBodyCrcPos));
@@ -301,8 +333,9 @@ Status CommitLog::TruncateTo(int64_t end) {
   return Status::Ok();
 }
 
-ScanReport CommitLog::Scan(int64_t from, bool check_crc,
+ScanReport CommitLog::Scan(int64_t from, bool check_crc, int64_t durable_before_ms,
                            const std::function<void(const ScannedRecord&)>& visit) {
+  int64_t last_store_ts = 0;
   ScanReport report;
   auto segs = segments_.Segments();
   report.end_offset = from;
@@ -370,6 +403,7 @@ ScanReport CommitLog::Scan(int64_t from, bool check_crc,
     if (st.ok()) {
       rec.offset = offset;
       rec.bytes = rest.substr(0, rec.layout.total_size);
+      last_store_ts = static_cast<int64_t>(LoadU64(base + pos + rec.layout.store_timestamp_pos));
       visit(rec);
       ++report.records;
       pos += rec.layout.total_size;
@@ -379,7 +413,8 @@ ScanReport CommitLog::Scan(int64_t from, bool check_crc,
     bool all_zero = total == 0 && magic == 0;
     size_t next_i = 0;
     size_t next_pos = 0;
-    if (!all_zero || index + 1 < segs.size()) {
+    bool durable = last_store_ts < durable_before_ms;
+    if (durable && (!all_zero || index + 1 < segs.size())) {
       if (resync(index, pos, &next_i, &next_pos)) {
         int64_t next_offset = static_cast<int64_t>(segs[next_i]->start_offset() + next_pos);
         ++report.corrupt_regions;

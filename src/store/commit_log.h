@@ -96,7 +96,12 @@ struct CommitLogOptions {
 };
 
 // Checks one record at the front of `data` as recovery does: layout, magic, the physical offset
-// field equal to `offset`, and (when `check_crc`) the body CRC. Fills `*layout`.
+// field equal to `offset`, a topic of Apache's topic alphabet, a property string that parses
+// (name\1value pairs joined by \2, no NUL), a store time, and (when `check_crc`) the body CRC.
+// Fills `*layout`. The record format checksums only the body: a flipped bit inside a property
+// value or in a fixed field such as FLAG cannot be detected by any reader.
+bool PropertiesWellFormed(std::string_view properties);
+
 Status CheckRecord(std::string_view data, int64_t offset, bool check_crc,
                    protocol::RecordLayout* layout);
 
@@ -111,10 +116,14 @@ class CommitLog {
   Status Load() { return segments_.Load(); }
 
   // Recovery: walks records from `from` (a segment start) to the end of data, calling `visit`
-  // for each valid one. An invalid record followed later by valid ones is a corrupt region: it
-  // is reported (log line with file and offset), skipped and never visited. The first invalid
-  // record with nothing valid after it ends the data. Does not change any file.
-  ScanReport Scan(int64_t from, bool check_crc,
+  // for each valid one. Records stored before `durable_before_ms` are known to have been
+  // flushed: an invalid record right after one of them, followed later by valid records, is
+  // corruption of durable data — reported (log line with file and offset), skipped and never
+  // visited, and the scan goes on. Past that point an invalid record is a torn write of data
+  // that was never flushed, and ends the data (later bytes survived a power loss by chance and
+  // would leave a gap). INT64_MAX after a clean stop, when everything was flushed. Does not
+  // change any file.
+  ScanReport Scan(int64_t from, bool check_crc, int64_t durable_before_ms,
                   const std::function<void(const ScannedRecord&)>& visit);
 
   // Cuts the log at `end` (zeroing the rest of its segment, removing later segments) and makes

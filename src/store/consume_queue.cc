@@ -221,12 +221,12 @@ Result<int> ConsumeQueue::DeleteExpired(int64_t commit_log_min) {
     if (n == 0) break;
     deleted += n;
   }
-  CorrectMinOffset(commit_log_min);
   auto first = segments_.First();
   if (first != nullptr) {
     int64_t seg_min = static_cast<int64_t>(first->start_offset() / kCqEntrySize);
     if (MinOffset() < seg_min) min_offset_.store(seg_min);
   }
+  CorrectMinOffset(commit_log_min);
   return deleted;
 }
 

@@ -161,7 +161,8 @@ TEST_F(CommitLogTest, ScanVisitsEveryRecordAndStopsAtTheEnd) {
   }
   auto log = MakeLog();
   std::vector<int64_t> seen;
-  auto report = log->Scan(0, true, [&](const ScannedRecord& r) { seen.push_back(r.offset); });
+  auto report =
+      log->Scan(0, true, INT64_MAX, [&](const ScannedRecord& r) { seen.push_back(r.offset); });
   EXPECT_EQ(seen, offsets);
   EXPECT_EQ(report.records, 100);
   EXPECT_EQ(report.corrupt_regions, 0);
@@ -192,7 +193,8 @@ TEST_F(CommitLogTest, ScanSkipsACorruptRecordAndCutsATornTail) {
   }
   auto log = MakeLog();
   std::vector<int64_t> seen;
-  auto report = log->Scan(0, true, [&](const ScannedRecord& r) { seen.push_back(r.offset); });
+  auto report =
+      log->Scan(0, true, INT64_MAX, [&](const ScannedRecord& r) { seen.push_back(r.offset); });
   std::vector<int64_t> expected;
   for (int i = 0; i < 19; ++i) {
     if (i != 5) expected.push_back(offsets[static_cast<size_t>(i)]);
