@@ -906,51 +906,63 @@ GetResult MessageStore::GetMessage(std::string_view topic, int32_t queue_id, int
   }
   double memory = double(memory_bytes_) * (config_.access_message_in_memory_max_ratio / 100.0);
   size_t max_filter = static_cast<size_t>(std::max(16000, max_count * 20));
+  // Entries are read in small chunks: most pulls stop after max_count messages, a filtering one
+  // may look at up to max_filter entries (as Apache does).
   std::vector<CqEntry> entries;
-  // Entries up to the end of this consume-queue segment, as Apache reads one buffer at a time.
-  cq->GetEntries(queue_offset, std::min<size_t>(max_filter, 16000), &entries);
-  if (entries.empty()) {
+  entries.reserve(64);
+  if (cq->GetEntries(queue_offset, 1, &entries) == 0) {
     r.status = GetStatus::kOffsetFoundNull;
     r.next_begin_offset = queue_offset + 1;
     return r;
   }
+  entries.clear();
   r.status = GetStatus::kNoMatchedMessage;
   int64_t max_phy_pulling = 0;
   size_t i = 0;
-  for (; i < entries.size(); ++i) {
-    const CqEntry& e = entries[i];
-    if (e.is_blank()) continue;
-    max_phy_pulling = e.commit_log_offset;
-    bool in_disk = double(max_phy - e.commit_log_offset) > memory;
-    if (TheBatchIsFull(e.size, max_count, r.total_bytes, r.messages.size(), in_disk)) break;
-    if (filter && !filter(e.tags_code)) {
-      if (r.total_bytes == 0) r.status = GetStatus::kNoMatchedMessage;
-      continue;
+  bool full = false;
+  while (!full && i < max_filter) {
+    entries.clear();
+    size_t want = std::min<size_t>(64, max_filter - i);
+    if (cq->GetEntries(queue_offset + static_cast<int64_t>(i), want, &entries) == 0) break;
+    for (size_t k = 0; k < entries.size(); ++k, ++i) {
+      const CqEntry& e = entries[k];
+      if (e.is_blank()) continue;
+      max_phy_pulling = e.commit_log_offset;
+      bool in_disk = double(max_phy - e.commit_log_offset) > memory;
+      if (TheBatchIsFull(e.size, max_count, r.total_bytes, r.messages.size(), in_disk)) {
+        full = true;
+        break;
+      }
+      if (filter && !filter(e.tags_code)) {
+        if (r.total_bytes == 0) r.status = GetStatus::kNoMatchedMessage;
+        continue;
+      }
+      auto range = commit_log_->Read(e.commit_log_offset, e.size);
+      if (!range.ok()) {
+        if (r.total_bytes == 0) r.status = GetStatus::kMessageWasRemoving;
+        continue;
+      }
+      // Never serve bytes that are not the intact record the entry names.
+      protocol::RecordLayout layout;
+      if (InCorruptRegion(e.commit_log_offset) ||
+          !CheckRecord(range->view(), e.commit_log_offset, /*check_crc=*/true, &layout).ok() ||
+          layout.total_size != static_cast<size_t>(e.size) ||
+          range->view().substr(layout.topic_pos, layout.topic_size) != topic ||
+          static_cast<int32_t>(LoadU32(range->data + protocol::RecordLayout::kQueueIdPos)) !=
+              queue_id ||
+          static_cast<int64_t>(LoadU64(range->data + protocol::RecordLayout::kQueueOffsetPos)) !=
+              queue_offset + static_cast<int64_t>(i)) {
+        ORBIT_LOG_WARN("not serving {}/{} offset {}: the entry or its record is corrupt", topic,
+                       queue_id, queue_offset + static_cast<int64_t>(i));
+        skipped_corrupt_reads_.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      r.total_bytes += range->size;
+      r.messages.push_back(std::move(*range));
+      r.queue_offsets.push_back(queue_offset + static_cast<int64_t>(i));
+      r.status = GetStatus::kFound;
     }
-    auto range = commit_log_->Read(e.commit_log_offset, e.size);
-    if (!range.ok()) {
-      if (r.total_bytes == 0) r.status = GetStatus::kMessageWasRemoving;
-      continue;
-    }
-    // Never serve bytes that are not the intact record the entry names.
-    protocol::RecordLayout layout;
-    if (InCorruptRegion(e.commit_log_offset) ||
-        !CheckRecord(range->view(), e.commit_log_offset, /*check_crc=*/true, &layout).ok() ||
-        layout.total_size != static_cast<size_t>(e.size) ||
-        range->view().substr(layout.topic_pos, layout.topic_size) != topic ||
-        static_cast<int32_t>(LoadU32(range->data + protocol::RecordLayout::kQueueIdPos)) !=
-            queue_id ||
-        static_cast<int64_t>(LoadU64(range->data + protocol::RecordLayout::kQueueOffsetPos)) !=
-            queue_offset + static_cast<int64_t>(i)) {
-      ORBIT_LOG_WARN("not serving {}/{} offset {}: the entry or its record is corrupt", topic,
-                     queue_id, queue_offset + static_cast<int64_t>(i));
-      skipped_corrupt_reads_.fetch_add(1, std::memory_order_relaxed);
-      continue;
-    }
-    r.total_bytes += range->size;
-    r.messages.push_back(std::move(*range));
-    r.queue_offsets.push_back(queue_offset + static_cast<int64_t>(i));
-    r.status = GetStatus::kFound;
+    if (entries.size() < want) break;
   }
   r.next_begin_offset = queue_offset + static_cast<int64_t>(i);
   r.suggest_pulling_from_slave = double(max_phy - max_phy_pulling) > memory;
