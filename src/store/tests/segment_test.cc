@@ -14,12 +14,7 @@
 #include <vector>
 
 #include "store/fault_file_system.h"
-
-#define ASSERT_OK(expr)                                    \
-  do {                                                     \
-    const ::orbit::Status assert_ok_ = (expr);             \
-    ASSERT_TRUE(assert_ok_.ok()) << assert_ok_.ToString(); \
-  } while (0)
+#include "store/tests/store_test_util.h"
 
 namespace orbit::store {
 namespace {

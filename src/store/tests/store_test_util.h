@@ -2,6 +2,8 @@
 
 // Helpers shared by the store's tests: messages to append and their expected decoding.
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -9,6 +11,13 @@
 #include "protocol/message.h"
 #include "protocol/properties.h"
 #include "store/commit_log.h"
+
+// Fails the test (and returns) when a Status is not Ok, printing it.
+#define ASSERT_OK(expr)                                    \
+  do {                                                     \
+    const ::orbit::Status assert_ok_ = (expr);             \
+    ASSERT_TRUE(assert_ok_.ok()) << assert_ok_.ToString(); \
+  } while (0)
 
 namespace orbit::store::testing {
 
