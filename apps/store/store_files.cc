@@ -7,6 +7,7 @@
 #include "apps/store/store_tool.h"
 #include "base/bytes.h"
 #include "protocol/message_flags.h"
+#include "store/commit_log.h"
 #include "store/segment.h"
 
 namespace orbit::store_tool {
@@ -122,10 +123,7 @@ Result<CheckpointValues> ReadCheckpoint(store::FileSystem& fs, const std::string
   return v;
 }
 
-bool IsDispatched(int32_t sys_flag) {
-  auto type = protocol::GetTransactionType(sys_flag);
-  return type == protocol::TransactionType::kNotType || type == protocol::TransactionType::kCommit;
-}
+bool IsDispatched(int32_t sys_flag) { return store::HasConsumeQueueEntry(sys_flag); }
 
 RecordInfo GetRecordInfo(int64_t offset, std::string_view bytes,
                          const protocol::RecordLayout& layout) {

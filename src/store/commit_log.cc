@@ -59,6 +59,11 @@ bool PropertiesWellFormed(std::string_view props) {
   return true;
 }
 
+bool HasConsumeQueueEntry(int32_t sys_flag) {
+  auto t = protocol::GetTransactionType(sys_flag);
+  return t == protocol::TransactionType::kNotType || t == protocol::TransactionType::kCommit;
+}
+
 Status CheckRecord(std::string_view data, int64_t offset, bool check_crc,
                    protocol::RecordLayout* layout) {
   ORBIT_ASSIGN_OR_RETURN(*layout, protocol::ParseRecordLayout(data));

@@ -102,6 +102,10 @@ struct CommitLogOptions {
 // value or in a fixed field such as FLAG cannot be detected by any reader.
 bool PropertiesWellFormed(std::string_view properties);
 
+// Whether a record of this sysFlag gets a consume-queue entry: transaction type NOT or COMMIT
+// (half and rollback records stay in the commit log only).
+bool HasConsumeQueueEntry(int32_t sys_flag);
+
 Status CheckRecord(std::string_view data, int64_t offset, bool check_crc,
                    protocol::RecordLayout* layout);
 

@@ -279,9 +279,7 @@ void MessageStore::Dispatch(const ScannedRecord& rec) {
       }
     }
   }
-  auto type = protocol::GetTransactionType(req.sys_flag);
-  req.has_consume_queue_entry =
-      type == protocol::TransactionType::kNotType || type == protocol::TransactionType::kCommit;
+  req.has_consume_queue_entry = HasConsumeQueueEntry(req.sys_flag);
   if (req.has_consume_queue_entry) {
     auto cq = FindOrCreateConsumeQueue(req.topic, req.queue_id);
     if (cq.ok()) {

@@ -11,7 +11,6 @@
 
 #include "protocol/json.h"
 #include "protocol/message.h"
-#include "protocol/message_flags.h"
 #include "store/index_file.h"
 #include "store/message_store.h"
 
@@ -100,8 +99,7 @@ TEST(GoldenStoreTest, TheCleanApacheStoreServesEveryManifestMessage) {
     ASSERT_TRUE(body.ok());
     EXPECT_EQ(Sha256Hex(*body), Str(m, "bodySha256"));
     // The consume queue names this record at its queue offset, and serves it.
-    auto type = protocol::GetTransactionType(rec->sys_flag);
-    if (type == protocol::TransactionType::kNotType || type == protocol::TransactionType::kCommit) {
+    if (HasConsumeQueueEntry(rec->sys_flag)) {
       EXPECT_EQ(store.GetCommitLogOffsetInQueue(rec->topic, rec->queue_id, rec->queue_offset),
                 offset);
       GetResult g = store.GetMessage(rec->topic, rec->queue_id, rec->queue_offset, 1);

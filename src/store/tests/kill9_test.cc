@@ -29,6 +29,18 @@ struct Ack {
   int64_t queue_offset;
 };
 
+// Appends the ack a writer's output line holds, if it is one.
+void ParseAck(const char* line, std::vector<Ack>* acks) {
+  Ack a{};
+  long long off = 0;
+  long long qoff = 0;
+  if (std::sscanf(line, "ACK %d %lld %lld", &a.n, &off, &qoff) == 3) {
+    a.offset = off;
+    a.queue_offset = qoff;
+    acks->push_back(a);
+  }
+}
+
 class Kill9Test : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -61,26 +73,12 @@ class Kill9Test : public ::testing::TestWithParam<std::string> {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (static_cast<int>(acks.size()) < want && std::fgets(line, sizeof(line), in) != nullptr &&
            std::chrono::steady_clock::now() < deadline) {
-      Ack a{};
-      long long off = 0;
-      long long qoff = 0;
-      if (std::sscanf(line, "ACK %d %lld %lld", &a.n, &off, &qoff) == 3) {
-        a.offset = off;
-        a.queue_offset = qoff;
-        acks.push_back(a);
-      }
+      ParseAck(line, &acks);
     }
     kill(pid, SIGKILL);
     // Acks printed before the kill landed are promises too.
     while (std::fgets(line, sizeof(line), in) != nullptr) {
-      Ack a{};
-      long long off = 0;
-      long long qoff = 0;
-      if (std::sscanf(line, "ACK %d %lld %lld", &a.n, &off, &qoff) == 3) {
-        a.offset = off;
-        a.queue_offset = qoff;
-        acks.push_back(a);
-      }
+      ParseAck(line, &acks);
     }
     fclose(in);
     int status = 0;
