@@ -1,6 +1,7 @@
 # Commit log, consume queues, checkpoint and the MessageStore facade.
 list(APPEND STORE_SRCS commit_log.cc consume_queue.cc checkpoint.cc message_store.cc)
 list(APPEND STORE_TESTS core)
+set(STORE_TEST_core_DEPS orbit_golden_support)
 set(STORE_TEST_core_SRCS tests/commit_log_test.cc tests/message_store_test.cc
   tests/kill9_test.cc tests/crash_test.cc)
 if(ORBIT_BUILD_TESTS)

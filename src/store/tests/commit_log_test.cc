@@ -7,6 +7,7 @@
 
 #include "base/bytes.h"
 #include "base/clock.h"
+#include "golden/golden_store.h"
 #include "protocol/message.h"
 #include "protocol/message_flags.h"
 #include "store/tests/store_test_util.h"
@@ -19,13 +20,7 @@ using testing::OwnedMessage;
 
 class CommitLogTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/orbit-commitlog-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    clock_.Advance(123);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { clock_.Advance(123); }
 
   std::unique_ptr<CommitLog> MakeLog(size_t segment_size = 64 * 1024) {
     CommitLogOptions o;
@@ -37,7 +32,8 @@ class CommitLogTest : public ::testing::Test {
     return log;
   }
 
-  std::string dir_;
+  orbit::testing::TempDir tmp_{"orbit-commitlog-"};
+  const std::string dir_ = tmp_.path();
   ManualClock clock_;
 };
 

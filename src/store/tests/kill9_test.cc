@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "golden/golden_store.h"
 #include "protocol/message.h"
 #include "store/message_store.h"
 #include "store/tests/store_test_util.h"
@@ -43,13 +44,6 @@ void ParseAck(const char* line, std::vector<Ack>* acks) {
 
 class Kill9Test : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/orbit-kill9-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   // Starts the writer, reads acks until `want` arrived (or 30 s), kills it.
   std::vector<Ack> RunAndKill(int want) {
     int fds[2];
@@ -87,7 +81,8 @@ class Kill9Test : public ::testing::TestWithParam<std::string> {
     return acks;
   }
 
-  std::string dir_;
+  orbit::testing::TempDir tmp_{"orbit-kill9-"};
+  const std::string dir_ = tmp_.path();
 };
 
 TEST_P(Kill9Test, EveryAcknowledgedMessageSurvivesSigkill) {

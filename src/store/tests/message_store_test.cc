@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "base/bytes.h"
+#include "golden/golden_store.h"
 #include "protocol/message.h"
 #include "protocol/message_flags.h"
 #include "protocol/tag_hash.h"
@@ -25,9 +26,6 @@ using testing::OwnedMessage;
 class MessageStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/orbit-store-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     config_.store_path_root_dir = dir_;
     config_.flush_disk_type = GetParam();
     config_.mapped_file_size_commit_log = 1024 * 1024;
@@ -37,10 +35,7 @@ class MessageStoreTest : public ::testing::TestWithParam<std::string> {
     config_.flush_interval_commit_log = 20;
     config_.flush_interval_consume_queue = 50;
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { store_.reset(); }
 
   void Open(StoreOptions options = {}) {
     if (options.clock == nullptr) options.clock = &Clock::System();
@@ -57,7 +52,8 @@ class MessageStoreTest : public ::testing::TestWithParam<std::string> {
     return rec.ok() ? *rec : protocol::MessageRecord{};
   }
 
-  std::string dir_;
+  orbit::testing::TempDir tmp_{"orbit-store-"};
+  const std::string dir_ = tmp_.path();
   StoreConfig config_;
   ManualClock manual_clock_{1'800'000'000'000};  // outlives store_
   std::unique_ptr<MessageStore> store_;
