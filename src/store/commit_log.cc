@@ -64,15 +64,21 @@ bool HasConsumeQueueEntry(int32_t sys_flag) {
   return t == protocol::TransactionType::kNotType || t == protocol::TransactionType::kCommit;
 }
 
-Status CheckRecord(std::string_view data, int64_t offset, bool check_crc,
-                   protocol::RecordLayout* layout) {
+Status ParseRecordAt(std::string_view data, int64_t offset, protocol::RecordLayout* layout) {
   ORBIT_ASSIGN_OR_RETURN(*layout, protocol::ParseRecordLayout(data));
-  const char* p = data.data();
-  int64_t phys = static_cast<int64_t>(LoadU64(p + protocol::RecordLayout::kPhysicalOffsetPos));
+  int64_t phys =
+      static_cast<int64_t>(LoadU64(data.data() + protocol::RecordLayout::kPhysicalOffsetPos));
   if (phys != offset) {
     return Malformed("record at " + std::to_string(offset) + " says it is at " +
                      std::to_string(phys));
   }
+  return Status::Ok();
+}
+
+Status CheckRecord(std::string_view data, int64_t offset, bool check_crc,
+                   protocol::RecordLayout* layout) {
+  ORBIT_RETURN_IF_ERROR(ParseRecordAt(data, offset, layout));
+  const char* p = data.data();
   // Fields the record format has no checksum for: a torn page or a flipped bit shows up as a
   // topic outside Apache's topic alphabet, a property string that does not parse, or an unset
   // store time.
@@ -105,41 +111,43 @@ CommitLog::CommitLog(FileSystem& fs, std::string dir, CommitLogOptions options)
       segments_(fs, std::move(dir), options_.segment_size),
       clock_(options_.clock != nullptr ? options_.clock : &Clock::System()) {}
 
-std::string CommitLog::QueueKey(std::string_view topic, int32_t queue_id) {
-  std::string key(topic);
-  key.push_back('-');
-  key += std::to_string(queue_id);
-  return key;
+std::string AppendResult::OffsetMessageIds() const {
+  if (record_sizes.empty()) return protocol::EncodeOffsetMessageId(store_host, commit_log_offset);
+  std::string ids;
+  int64_t at = commit_log_offset;
+  for (int32_t size : record_sizes) {
+    if (!ids.empty()) ids.push_back(',');
+    ids += protocol::EncodeOffsetMessageId(store_host, at);
+    at += size;
+  }
+  return ids;
 }
 
-void CommitLog::SetQueueOffsets(std::map<std::string, int64_t> table) {
+void CommitLog::SetQueueOffsets(const std::map<std::pair<std::string, int32_t>, int64_t>& table) {
   MutexLock lock(append_mu_);
   queue_offsets_.clear();
-  for (auto& [k, v] : table) queue_offsets_.emplace(k, v);
+  for (const auto& [k, v] : table) queue_offsets_.emplace(k, v);
 }
 
 void CommitLog::SetQueueOffset(std::string_view topic, int32_t queue_id, int64_t next) {
   MutexLock lock(append_mu_);
-  queue_offsets_[QueueKey(topic, queue_id)] = next;
+  auto it = queue_offsets_.find(QueueRef(topic, queue_id));
+  if (it == queue_offsets_.end()) {
+    queue_offsets_.emplace(QueueKey(std::string(topic), queue_id), next);
+  } else {
+    it->second = next;
+  }
 }
 
 void CommitLog::RemoveQueueOffsets(std::string_view topic) {
   MutexLock lock(append_mu_);
-  std::string prefix = std::string(topic) + "-";
-  for (auto it = queue_offsets_.begin(); it != queue_offsets_.end();) {
-    std::string_view rest = std::string_view(it->first);
-    if (rest.substr(0, prefix.size()) == prefix &&
-        rest.find_first_not_of("0123456789", prefix.size()) == std::string_view::npos) {
-      it = queue_offsets_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  auto it = queue_offsets_.lower_bound(QueueRef(topic, INT32_MIN));
+  while (it != queue_offsets_.end() && it->first.first == topic) it = queue_offsets_.erase(it);
 }
 
 int64_t CommitLog::NextQueueOffset(std::string_view topic, int32_t queue_id) const {
   MutexLock lock(append_mu_);
-  auto it = queue_offsets_.find(QueueKey(topic, queue_id));
+  auto it = queue_offsets_.find(QueueRef(topic, queue_id));
   return it == queue_offsets_.end() ? 0 : it->second;
 }
 
@@ -213,13 +221,10 @@ Result<AppendResult> CommitLog::AppendLocked(std::span<const MessageInput> batch
   }
 
   const MessageInput& first = batch[0];
-  key_buf_.assign(first.topic);
-  key_buf_.push_back('-');
-  char num[16];
-  int n = std::snprintf(num, sizeof(num), "%d", first.queue_id);
-  key_buf_.append(num, static_cast<size_t>(n));
-  auto qit = queue_offsets_.find(key_buf_);
-  if (qit == queue_offsets_.end()) qit = queue_offsets_.emplace(key_buf_, 0).first;
+  auto qit = queue_offsets_.find(QueueRef(first.topic, first.queue_id));
+  if (qit == queue_offsets_.end()) {
+    qit = queue_offsets_.emplace(QueueKey(std::string(first.topic), first.queue_id), 0).first;
+  }
   int64_t queue_offset = qit->second;
 
   int64_t now = clock_->NowMillis();
@@ -229,6 +234,8 @@ Result<AppendResult> CommitLog::AppendLocked(std::span<const MessageInput> batch
   result.queue_offset = queue_offset;
   result.count = static_cast<int32_t>(batch.size());
   result.store_timestamp = now;
+  result.store_host = store_host;
+  if (batch.size() > 1) result.record_sizes.reserve(batch.size());
 
   char* p = seg->data() + pos;
   int64_t record_offset = static_cast<int64_t>(offset);
@@ -266,8 +273,7 @@ Result<AppendResult> CommitLog::AppendLocked(std::span<const MessageInput> batch
     p += m.properties.size();
     int32_t size = static_cast<int32_t>(p - start);
     StoreU32(start, static_cast<uint32_t>(size));
-    if (!result.msg_id.empty()) result.msg_id.push_back(',');
-    result.msg_id += protocol::EncodeOffsetMessageId(store_host, record_offset);
+    if (batch.size() > 1) result.record_sizes.push_back(size);
     record_offset += size;
     if (!no_queue) ++queue_offset;
   }

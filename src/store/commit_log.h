@@ -46,15 +46,21 @@ struct MessageInput {
   std::string_view properties;  // encoded (protocol/properties.h)
 };
 
-// Where an append went. For a batch, offsets are those of the first record, `count` records were
-// written consecutively and `msg_id` holds their offset ids joined by ',' (as Apache reports).
+// Where an append went. For a batch, offsets are those of the first record and `count` records
+// were written consecutively.
 struct AppendResult {
   int64_t commit_log_offset = 0;
   int32_t bytes = 0;  // all records of the append
   int64_t queue_offset = 0;
   int32_t count = 0;
   int64_t store_timestamp = 0;
-  std::string msg_id;
+  protocol::HostAddress store_host;
+  // Sizes of the records of a batch (count > 1), in order; empty for a single record.
+  std::vector<int32_t> record_sizes;
+
+  // The offset message ids of the records, joined by ',' as Apache reports a batch. Computed on
+  // demand: most puts never need the text.
+  std::string OffsetMessageIds() const;
 };
 
 // A range of the commit log, kept readable (and mapped) for as long as this lives: a broker
@@ -109,6 +115,10 @@ bool HasConsumeQueueEntry(int32_t sys_flag);
 Status CheckRecord(std::string_view data, int64_t offset, bool check_crc,
                    protocol::RecordLayout* layout);
 
+// The structural part of CheckRecord alone: the layout parses within `data` and the record's
+// physical-offset field says `offset`. For records this process appended or recovery checked.
+Status ParseRecordAt(std::string_view data, int64_t offset, protocol::RecordLayout* layout);
+
 class CommitLog {
  public:
   CommitLog(FileSystem& fs, std::string dir, CommitLogOptions options);
@@ -135,7 +145,7 @@ class CommitLog {
   Status TruncateTo(int64_t end);
 
   // Sets the next queue offset of every topic-queue (rebuilt from the consume queues).
-  void SetQueueOffsets(std::map<std::string, int64_t> table);
+  void SetQueueOffsets(const std::map<std::pair<std::string, int32_t>, int64_t>& table);
   void SetQueueOffset(std::string_view topic, int32_t queue_id, int64_t next);
   void RemoveQueueOffsets(std::string_view topic);
   int64_t NextQueueOffset(std::string_view topic, int32_t queue_id) const;
@@ -166,7 +176,6 @@ class CommitLog {
   struct Encoded;
   Result<AppendResult> AppendLocked(std::span<const MessageInput> batch,
                                     std::span<const int32_t> crcs) ORBIT_REQUIRES(append_mu_);
-  static std::string QueueKey(std::string_view topic, int32_t queue_id);
 
   FileSystem& fs_;
   CommitLogOptions options_;
@@ -174,8 +183,20 @@ class CommitLog {
   const Clock* clock_;
 
   mutable Mutex append_mu_;
-  std::map<std::string, int64_t, std::less<>> queue_offsets_ ORBIT_GUARDED_BY(append_mu_);
-  std::string key_buf_ ORBIT_GUARDED_BY(append_mu_);
+  // Next queue offset per (topic, queue id): Apache's topicQueueTable. Looked up with a
+  // (string_view, id) pair so that an append builds no key string.
+  using QueueKey = std::pair<std::string, int32_t>;
+  using QueueRef = std::pair<std::string_view, int32_t>;
+  struct QueueKeyLess {
+    using is_transparent = void;
+    static QueueRef Ref(const QueueKey& k) { return {k.first, k.second}; }
+    static QueueRef Ref(const QueueRef& k) { return k; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return Ref(a) < Ref(b);
+    }
+  };
+  std::map<QueueKey, int64_t, QueueKeyLess> queue_offsets_ ORBIT_GUARDED_BY(append_mu_);
   std::atomic<int64_t> last_store_timestamp_{0};
 };
 

@@ -46,19 +46,14 @@ int64_t ParseInt(std::string_view s, int64_t fallback) {
 }  // namespace
 
 bool FindProperty(std::string_view properties, std::string_view name, std::string_view* value) {
-  size_t pos = 0;
-  while (pos < properties.size()) {
-    size_t sep = properties.find(protocol::kPropertySeparator, pos);
-    if (sep == std::string_view::npos) sep = properties.size();
-    std::string_view item = properties.substr(pos, sep - pos);
-    size_t eq = item.find(protocol::kNameValueSeparator);
-    if (eq != std::string_view::npos && item.substr(0, eq) == name) {
-      *value = item.substr(eq + 1);
-      return true;
+  bool found = false;
+  ForEachProperty(properties, [&](std::string_view n, std::string_view v) {
+    if (!found && n == name) {
+      *value = v;
+      found = true;
     }
-    pos = sep + 1;
-  }
-  return false;
+  });
+  return found;
 }
 
 const char* GetStatusName(GetStatus status) {
@@ -217,7 +212,7 @@ Status MessageStore::Recover() {
   if (!segs.empty()) ORBIT_RETURN_IF_ERROR(commit_log_->TruncateTo(end));
 
   // Consume queues must not point past the end; the queue table follows from them.
-  std::map<std::string, int64_t> table;
+  std::map<std::pair<std::string, int32_t>, int64_t> table;
   int64_t max_cq_end = -1;
   {
     MutexLock lock(cq_mu_);
@@ -225,12 +220,12 @@ Status MessageStore::Recover() {
       for (auto& [id, cq] : queues) {
         ORBIT_RETURN_IF_ERROR(cq->TruncateBeyond(end));
         cq->CorrectMinOffset(commit_log_->MinOffset());
-        table[topic + "-" + std::to_string(id)] = cq->MaxOffset();
+        table[{topic, id}] = cq->MaxOffset();
         max_cq_end = std::max(max_cq_end, cq->MaxPhysicalEnd());
       }
     }
   }
-  commit_log_->SetQueueOffsets(std::move(table));
+  commit_log_->SetQueueOffsets(table);
 
   // The dispatcher continues after the last record any consume queue holds.
   int64_t reput = redispatch ? end : std::max<int64_t>(max_cq_end, commit_log_->MinOffset());
@@ -263,14 +258,25 @@ void MessageStore::Dispatch(const ScannedRecord& rec) {
   req.prepared_transaction_offset =
       static_cast<int64_t>(LoadU64(p + l.prepared_transaction_offset_pos));
   req.properties = rec.bytes.substr(l.properties_pos, l.properties_size);
+  // One pass over the properties for the four the dispatcher needs.
   std::string_view tags;
-  FindProperty(req.properties, protocol::kPropertyTags, &tags);
-  FindProperty(req.properties, protocol::kPropertyKeys, &req.keys);
-  FindProperty(req.properties, protocol::kPropertyUniqKey, &req.uniq_key);
+  std::string_view level_text;
+  bool has_level = false;
+  ForEachProperty(req.properties, [&](std::string_view name, std::string_view value) {
+    if (name == protocol::kPropertyTags) {
+      tags = value;
+    } else if (name == protocol::kPropertyKeys) {
+      req.keys = value;
+    } else if (name == protocol::kPropertyUniqKey) {
+      req.uniq_key = value;
+    } else if (name == protocol::kPropertyDelayTimeLevel) {
+      level_text = value;
+      has_level = true;
+    }
+  });
   req.tags_code = tags.empty() ? 0 : protocol::TagsCode(tags);
   if (req.topic == kScheduleTopic) {
-    std::string_view level_text;
-    if (FindProperty(req.properties, protocol::kPropertyDelayTimeLevel, &level_text)) {
+    if (has_level) {
       int64_t level = ParseInt(level_text, 0);
       int64_t max_level = static_cast<int64_t>(delay_levels_.size());
       if (level > max_level) level = max_level;
@@ -347,7 +353,9 @@ void MessageStore::DispatchNow() {
         continue;
       }
       ScannedRecord rec;
-      Status st = CheckRecord(data.substr(pos), at, false, &rec.layout);
+      // Recovery checked every record it kept; later ones were written by this process. Reads
+      // verify each record again (CRC included) before serving it.
+      Status st = ParseRecordAt(data.substr(pos), at, &rec.layout);
       if (!st.ok() || total <= 0) {
         ORBIT_LOG_ERROR("dispatch: bad record at {}: {}; stopping", at, st.ToString());
         return;
@@ -462,6 +470,14 @@ void MessageStore::CompletePut(Result<AppendResult> appended, bool wait, PutCall
   done(PutResult{Status::Ok(), std::move(*appended)});
 }
 
+bool MessageStore::WaitsForFlush(std::string_view properties) const {
+  // Only SYNC_FLUSH waits; skip the property scan otherwise.
+  if (config_.flush_type() != FlushDiskType::kSyncFlush) return false;
+  std::string_view wait_text;
+  return !(FindProperty(properties, protocol::kPropertyWaitStoreMsgOk, &wait_text) &&
+           wait_text == "false");
+}
+
 void MessageStore::PutMessageAsync(const MessageInput& msg, PutCallback done) {
   Status st = CheckWritable();
   if (!st.ok()) {
@@ -469,10 +485,7 @@ void MessageStore::PutMessageAsync(const MessageInput& msg, PutCallback done) {
     done(PutResult{st, {}});
     return;
   }
-  std::string_view wait_text;
-  bool wait = !(FindProperty(msg.properties, protocol::kPropertyWaitStoreMsgOk, &wait_text) &&
-                wait_text == "false");
-  CompletePut(commit_log_->Append(msg), wait, std::move(done));
+  CompletePut(commit_log_->Append(msg), WaitsForFlush(msg.properties), std::move(done));
 }
 
 void MessageStore::PutMessagesAsync(std::span<const MessageInput> batch, PutCallback done) {
@@ -482,12 +495,7 @@ void MessageStore::PutMessagesAsync(std::span<const MessageInput> batch, PutCall
     done(PutResult{st, {}});
     return;
   }
-  bool wait = true;
-  if (!batch.empty()) {
-    std::string_view wait_text;
-    wait = !(FindProperty(batch[0].properties, protocol::kPropertyWaitStoreMsgOk, &wait_text) &&
-             wait_text == "false");
-  }
+  bool wait = batch.empty() || WaitsForFlush(batch[0].properties);
   CompletePut(commit_log_->AppendBatch(batch), wait, std::move(done));
 }
 
@@ -830,7 +838,9 @@ std::shared_ptr<ConsumeQueue> MessageStore::FindConsumeQueue(std::string_view to
 Result<std::shared_ptr<ConsumeQueue>> MessageStore::FindOrCreateConsumeQueue(std::string_view topic,
                                                                              int32_t queue_id) {
   MutexLock lock(cq_mu_);
-  auto& queues = cqs_[std::string(topic)];
+  auto topic_it = cqs_.find(topic);
+  if (topic_it == cqs_.end()) topic_it = cqs_.emplace(std::string(topic), QueueMap{}).first;
+  auto& queues = topic_it->second;
   auto it = queues.find(queue_id);
   if (it != queues.end()) return it->second;
   auto cq =

@@ -20,6 +20,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
@@ -31,6 +32,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "base/thread_annotations.h"
+#include "protocol/properties.h"
 #include "store/checkpoint.h"
 #include "store/commit_log.h"
 #include "store/consume_queue.h"
@@ -219,6 +221,9 @@ class MessageStore {
   void WakeDispatcher();
   void Fence(const Status& why);
   Status CheckWritable() const;
+  // Whether a put with these properties completes only after its flush (SYNC_FLUSH and not
+  // WAIT=false).
+  bool WaitsForFlush(std::string_view properties) const;
   void CompletePut(Result<AppendResult> appended, bool wait, PutCallback done);
   bool InCorruptRegion(int64_t offset) const;
   bool TheBatchIsFull(int32_t size, int32_t max_count, size_t total_bytes, size_t count,
@@ -236,8 +241,8 @@ class MessageStore {
   uint64_t memory_bytes_ = 0;
 
   mutable Mutex cq_mu_;
-  std::map<std::string, std::map<int32_t, std::shared_ptr<ConsumeQueue>>, std::less<>> cqs_
-      ORBIT_GUARDED_BY(cq_mu_);
+  using QueueMap = std::map<int32_t, std::shared_ptr<ConsumeQueue>>;
+  std::map<std::string, QueueMap, std::less<>> cqs_ ORBIT_GUARDED_BY(cq_mu_);
 
   std::vector<std::pair<int64_t, int64_t>> corrupt_regions_;  // fixed after recovery
 
@@ -294,5 +299,25 @@ class MessageStore {
 
 // The value of property `name` in an encoded property string, or nullopt-like empty + false.
 bool FindProperty(std::string_view properties, std::string_view name, std::string_view* value);
+
+// Calls visit(name, value) for each name=value item of encoded properties, in order; items
+// without a separator are skipped.
+template <typename Visit>
+void ForEachProperty(std::string_view properties, Visit&& visit) {
+  const char* p = properties.data();
+  const char* end = p + properties.size();
+  while (p < end) {
+    const char* item_end = static_cast<const char*>(
+        std::memchr(p, protocol::kPropertySeparator, static_cast<size_t>(end - p)));
+    if (item_end == nullptr) item_end = end;
+    const char* eq = static_cast<const char*>(
+        std::memchr(p, protocol::kNameValueSeparator, static_cast<size_t>(item_end - p)));
+    if (eq != nullptr) {
+      visit(std::string_view(p, static_cast<size_t>(eq - p)),
+            std::string_view(eq + 1, static_cast<size_t>(item_end - eq - 1)));
+    }
+    p = item_end + 1;
+  }
+}
 
 }  // namespace orbit::store

@@ -45,7 +45,7 @@ TEST_F(CommitLogTest, AppendEncodesARecordTheCodecReadsBack) {
   EXPECT_EQ(r->commit_log_offset, 0);
   EXPECT_EQ(r->queue_offset, 0);
   EXPECT_EQ(r->store_timestamp, 1700000000123);
-  EXPECT_EQ(r->msg_id,
+  EXPECT_EQ(r->OffsetMessageIds(),
             protocol::EncodeOffsetMessageId(protocol::HostAddress::IPv4(127, 0, 0, 1, 10911), 0));
 
   auto range = log->Read(r->commit_log_offset, r->bytes);
@@ -119,13 +119,21 @@ TEST_F(CommitLogTest, BatchRecordsAreConsecutive) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->count, 4);
   EXPECT_EQ(r->queue_offset, 0);
-  EXPECT_EQ(std::count(r->msg_id.begin(), r->msg_id.end(), ','), 3);
   auto range = log->Read(r->commit_log_offset, r->bytes);
   ASSERT_TRUE(range.ok());
   std::vector<protocol::MessageRecord> recs;
   ASSERT_TRUE(protocol::DecodeRecords(range->view(), &recs).ok());
   ASSERT_EQ(recs.size(), 4u);
-  for (int i = 0; i < 4; ++i) EXPECT_EQ(recs[static_cast<size_t>(i)].queue_offset, i);
+  // One offset message id per record, each naming where that record starts.
+  std::string expected_ids;
+  for (int i = 0; i < 4; ++i) {
+    const auto& rec = recs[static_cast<size_t>(i)];
+    EXPECT_EQ(rec.queue_offset, i);
+    if (i > 0) expected_ids.push_back(',');
+    expected_ids += protocol::EncodeOffsetMessageId(
+        protocol::HostAddress::IPv4(127, 0, 0, 1, 10911), rec.physical_offset);
+  }
+  EXPECT_EQ(r->OffsetMessageIds(), expected_ids);
   EXPECT_EQ(log->NextQueueOffset("B", 2), 4);
 
   // A batch spanning two queues is refused and writes nothing.
