@@ -205,6 +205,13 @@ void BM_StoreAppendSyncInFlight(benchmark::State& state) {
     cv.wait(lock, [&] { return in_flight == 0; });
   }
   state.SetItemsProcessed(state.iterations());
+  StoreStats stats = store->stats();
+  if (stats.flushes > 0) {
+    state.counters["puts_per_flush"] =
+        static_cast<double>(state.iterations()) / static_cast<double>(stats.flushes);
+    state.counters["flush_us"] =
+        static_cast<double>(stats.flush_micros) / static_cast<double>(stats.flushes);
+  }
   if (failures > 0) state.SkipWithError("puts failed");
   (void)store->Shutdown();
   store.reset();

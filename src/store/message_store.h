@@ -118,7 +118,8 @@ struct StoreStats {
   int64_t corrupt_bytes_at_recovery = 0;
   int64_t torn_tail_bytes_at_recovery = 0;
   int64_t records_redispatched_at_recovery = 0;
-  int64_t flushes = 0;
+  int64_t flushes = 0;       // commit-log syncs that wrote something
+  int64_t flush_micros = 0;  // time those syncs took, in all
   int64_t skipped_corrupt_reads = 0;
   bool last_exit_ok = true;
 };
@@ -264,6 +265,8 @@ class MessageStore {
   std::condition_variable flush_cv_;
   std::vector<FlushRequest> flush_requests_ ORBIT_GUARDED_BY(flush_mu_);
   bool flush_stop_ ORBIT_GUARDED_BY(flush_mu_) = false;
+  // A put wakes the flush thread when flush_requests_ reaches this size (SYNC_FLUSH).
+  size_t flush_wake_at_ ORBIT_GUARDED_BY(flush_mu_) = 1;
   std::thread flush_thread_;
 
   // Dispatch.
@@ -293,6 +296,7 @@ class MessageStore {
   mutable std::atomic<int64_t> puts_{0};
   mutable std::atomic<int64_t> put_failures_{0};
   mutable std::atomic<int64_t> flushes_{0};
+  std::atomic<int64_t> flush_micros_{0};
   mutable std::atomic<int64_t> skipped_corrupt_reads_{0};
   StoreStats recovery_stats_;
 };
