@@ -9,10 +9,12 @@ namespace orbit::store_tool {
 namespace {
 
 constexpr const char* kExitCodes =
-    "Exit codes: 0 no corruption, 1 corrupt data found, 2 usage or I/O error.\n"
-    "Segment sizes are read from the files; no broker config is needed. The store is opened\n"
-    "read-only and never changed, so it is safe to run on the store of a running broker (the\n"
-    "newest data may then look torn or lagging).";
+    "Exit codes: 0 no corruption, 1 corrupt data found (bench: a put or read failed), 2 usage\n"
+    "or I/O error.\n"
+    "verify and dump read segment sizes from the files; no broker config is needed. The store\n"
+    "is opened read-only and never changed, so it is safe to run on the store of a running\n"
+    "broker (the newest data may then look torn or lagging). bench writes only in temporary\n"
+    "directories of its own (see bench --help).";
 
 constexpr const char* kVerifyHelp =
     "Checks every commit-log record (layout, position, body CRC) and filler; every\n"
@@ -42,11 +44,34 @@ constexpr const char* kDumpHelp =
     "Corrupt regions are skipped and reported on stderr. Exit 1 when data was skipped or a body\n"
     "does not decompress, 2 on usage or I/O errors.";
 
+constexpr const char* kBenchHelp =
+    "Measures, in one run, the disk's own ceilings and the store's throughput, and reports each\n"
+    "store figure as a ratio of the matching ceiling: machines are shared and noisy, so compare\n"
+    "ratios within a run, not absolute figures across runs.\n"
+    "Ceilings (plain POSIX calls): buffered sequential write, 64 KiB pwrites at the end of a\n"
+    "file (MB/s); one writer's 4 KiB append + fdatasync (ops/s).\n"
+    "Cases, for each mode x size x writers (topic BenchTopic, 8 queues, UNIQ_KEY, TAGS, WAIT):\n"
+    "  async  ASYNC_FLUSH, WRITERS threads each calling PutMessageAsync in a loop; ratio = body\n"
+    "         MB/s / buffered write MB/s; notes say how far the dispatcher was behind at the end\n"
+    "  sync   SYNC_FLUSH group commit, WRITERS puts in flight from one thread (as the broker's\n"
+    "         event loop drives it); ratio = msg/s / fdatasync ops/s, the ceiling measured\n"
+    "         again just before the case; notes give the puts per commit-log sync and its time\n"
+    "  read   per size: 100k messages (at most 256 MB) in one queue, GetMessage of 32 in a loop\n"
+    "         (consume-queue lookup + commit-log read with CRC check); no ratio\n"
+    "Each measurement uses a fresh directory under DIR (mkdtemp), removed afterwards. Every loop\n"
+    "ends after its time or 50M operations; the run stops when DIR's disk has less than 2 GiB\n"
+    "free. The run takes about (2 + cases) x S seconds plus store start and shutdown.\n"
+    "Targets: async 128B 1 writer >= 1,000,000 msg/s; sync 128B 64 in flight: ratio >= 50.\n"
+    "--json prints one document: dir, seconds, ceilings, cases, failures.\n"
+    "Exit 0 when every case ran, 1 when a put or read failed, 2 on usage or I/O errors.";
+
 }  // namespace
 
 int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  CLI::App app{"orbit-store: reads an Apache RocketMQ 4.9 format store without a broker",
-               "orbit-store"};
+  CLI::App app{
+      "orbit-store: reads an Apache RocketMQ 4.9 format store without a broker, and benchmarks "
+      "the store on this machine's disk",
+      "orbit-store"};
   app.require_subcommand(1);
   app.footer(kExitCodes);
 
@@ -74,6 +99,26 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
   dump->add_flag("--json", dump_options.json, "JSON objects instead of key=value text");
   dump->footer(kDumpHelp);
 
+  BenchOptions bench_options;
+  CLI::App* bench = app.add_subcommand("bench", "measure the disk's ceilings and the store");
+  bench->add_option("--dir", bench_options.dir,
+                    "parent of the temporary directories (default $ORBIT_BENCH_DIR, else /tmp)");
+  bench->add_option("--seconds", bench_options.seconds, "length of each measurement")
+      ->capture_default_str();
+  bench->add_option("--sizes", bench_options.sizes, "body sizes in bytes, 1 to 4194304")
+      ->delimiter(',')
+      ->capture_default_str();
+  bench
+      ->add_option("--writers", bench_options.writers,
+                   "async: writer threads; sync: puts in flight (1 to 1024)")
+      ->delimiter(',')
+      ->capture_default_str();
+  bench->add_option("--modes", bench_options.modes, "async, sync or both")
+      ->delimiter(',')
+      ->capture_default_str();
+  bench->add_flag("--json", bench_options.json, "one JSON document instead of the table");
+  bench->footer(kBenchHelp);
+
   try {
     // CLI11 takes the arguments without the program name, last one first.
     std::vector<std::string> rest;
@@ -84,6 +129,7 @@ int RunCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
     return app.exit(e, out, err) == 0 ? kExitOk : kExitUsage;
   }
   if (*verify) return RunVerify(verify_options, out, err);
+  if (*bench) return RunBench(bench_options, out, err);
   if (dump->count("--topic") > 0) dump_options.topic = topic;
   return RunDump(dump_options, out, err);
 }

@@ -1,14 +1,23 @@
 #pragma once
 
-// orbit-store: an operator's tool that reads a store in Apache RocketMQ 4.9's on-disk format
-// (commitlog/, consumequeue/, index/, config/, checkpoint) without a broker and without a config
-// file: segment sizes come from the files themselves. It never writes: every file is opened
-// through a read-only file system (internal/read_only_file_system.h).
+// orbit-store: an operator's tool for stores in Apache RocketMQ 4.9's on-disk format
+// (commitlog/, consumequeue/, index/, config/, checkpoint).
 //
 //   orbit-store verify DIR [--strict] [--max-hash-slot-num N] [--max-details N]
 //   orbit-store dump DIR [--topic T] [--json]
+//   orbit-store bench [--dir DIR] [--seconds S] [--sizes 128,1024] [--writers 1,8,64]
+//                     [--modes async,sync] [--json]
 //
-// Exit codes (both commands): 0 fine, 1 corrupt data found, 2 usage or I/O error.
+// verify and dump read a store without a broker and without a config file: segment sizes come
+// from the files themselves. They never write: every file is opened through a read-only file
+// system (internal/read_only_file_system.h).
+//
+// bench measures this machine's disk (buffered sequential write, 4 KiB append + fdatasync) and
+// the store's throughput on it in one run, and reports each store figure as a ratio of its
+// ceiling. It writes only in fresh temporary directories under DIR (default $ORBIT_BENCH_DIR,
+// else /tmp), one per measurement, and removes them (internal/bench.h).
+//
+// Exit codes: 0 fine, 1 corrupt data found (bench: a put or read failed), 2 usage or I/O error.
 // verify: warnings (torn tail, lagging queue or index, queue entries ahead of the log, abort
 // file) are what an unclean stop leaves and what recovery repairs; they count as corruption only
 // with --strict. dump: 1 when corrupt regions were skipped or a body could not be decompressed.
@@ -47,6 +56,18 @@ struct DumpOptions {
   std::string dir;
   std::optional<std::string> topic;  // only this topic's records
   bool json = false;
+};
+
+struct BenchOptions {
+  // Where the temporary directories go; empty: $ORBIT_BENCH_DIR, else /tmp. It should be on the
+  // disk the broker's store would use (not tmpfs) for the figures to mean anything.
+  std::string dir;
+  double seconds = 3;                        // each ceiling and each case, (0, 3600]
+  std::vector<int64_t> sizes = {128, 1024};  // body bytes, 1 to 4 MiB
+  // ASYNC: writer threads; SYNC: puts in flight from one thread. 1 to 1024.
+  std::vector<int64_t> writers = {1, 8, 64};
+  std::vector<std::string> modes = {"async", "sync"};
+  bool json = false;  // one JSON document instead of the table
 };
 
 // ---- verify's findings and report ----
@@ -168,6 +189,9 @@ void PrintVerifyReport(const VerifyReport& report, const VerifyOptions& options,
 // The commands: report on `out`, problems that stop them on `err`; return the exit code.
 int RunVerify(const VerifyOptions& options, std::ostream& out, std::ostream& err);
 int RunDump(const DumpOptions& options, std::ostream& out, std::ostream& err);
+// Runs on the caller's thread (adding writer threads per ASYNC case) for about
+// (2 + cases) x seconds plus the stores' start, fill and shutdown.
+int RunBench(const BenchOptions& options, std::ostream& out, std::ostream& err);
 
 // Parses a command line (args[0] is the program name) and runs the command. --help prints to
 // `out` and returns 0; bad arguments print a message to `err` and return 2.
