@@ -204,10 +204,9 @@ Result<AppendResult> CommitLog::AppendLocked(std::span<const MessageInput> batch
                                                   std::to_string(options_.segment_size));
   }
 
-  uint64_t offset = segments_.MaxOffset();
-  ORBIT_ASSIGN_OR_RETURN(auto seg, segments_.LastForWrite(offset));
+  ORBIT_ASSIGN_OR_RETURN(auto seg, segments_.LastForAppend());
   size_t pos = seg->write_pos();
-  offset = seg->start_offset() + pos;
+  uint64_t offset = seg->start_offset() + pos;
   if (pos + total + kEndFileMinBlank > seg->size()) {
     // Close this segment with a filler and continue in the next.
     size_t remaining = seg->size() - pos;

@@ -1,5 +1,6 @@
 #include "store/message_store.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -791,10 +792,23 @@ void MessageStore::WarmLoop() {
 
 void MessageStore::StartThreads() {
   threads_started_ = true;
-  flush_thread_ = std::thread([this] { FlushLoop(); });
-  dispatch_thread_ = std::thread([this] { DispatchLoop(); });
-  house_thread_ = std::thread([this] { HousekeepingLoop(); });
-  warm_thread_ = std::thread([this] { WarmLoop(); });
+  // Named for top -H and perf (at most 15 characters).
+  flush_thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-flush");
+    FlushLoop();
+  });
+  dispatch_thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-dispatch");
+    DispatchLoop();
+  });
+  house_thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-house");
+    HousekeepingLoop();
+  });
+  warm_thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-warm");
+    WarmLoop();
+  });
 }
 
 void MessageStore::StopThreads() {

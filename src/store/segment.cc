@@ -171,6 +171,18 @@ Result<std::shared_ptr<Segment>> SegmentQueue::LastForWrite(uint64_t offset) {
   return seg;
 }
 
+Result<std::shared_ptr<Segment>> SegmentQueue::LastForAppend() {
+  uint64_t next = 0;
+  {
+    MutexLock lock(mu_);
+    if (!segments_.empty()) {
+      if (!segments_.back()->full()) return segments_.back();
+      next = segments_.back()->end_offset();
+    }
+  }
+  return LastForWrite(next);
+}
+
 uint64_t SegmentQueue::MinOffset() const {
   MutexLock lock(mu_);
   return segments_.empty() ? 0 : segments_.front()->start_offset();

@@ -97,6 +97,9 @@ class SegmentQueue {
   // The segment to append at `offset`: the last one, or a new one starting at `offset` (which
   // must then be a multiple of segment_size) when there is none or the last is full.
   Result<std::shared_ptr<Segment>> LastForWrite(uint64_t offset);
+  // The same with one lock for the common case: the last segment when it is not full, else a
+  // new one at the end of the last (at 0 when there is none).
+  Result<std::shared_ptr<Segment>> LastForAppend();
 
   // First offset still held, 0 when empty.
   uint64_t MinOffset() const;
