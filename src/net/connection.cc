@@ -48,6 +48,8 @@ void Connection::RunOnLoop(F&& f) {
   }
 }
 
+void Connection::Post(std::function<void()> task) { asio::post(io_, std::move(task)); }
+
 void Connection::Start() {
   RunOnLoop([self = shared_from_this()] {
     asio::error_code ec;

@@ -68,6 +68,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Close(Status why);
 
   bool closed() const { return closed_.load(std::memory_order_acquire); }
+  // Any thread. Runs `task` on this connection's loop thread (later, even when called there),
+  // for work that must not run on the caller's thread (a broker waking a held pull).
+  void Post(std::function<void()> task);
   uint64_t id() const { return id_; }
   // "ip:port" of the peer (empty until connected).
   const std::string& remote_address() const { return remote_address_; }
