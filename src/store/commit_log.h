@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,6 +45,9 @@ struct MessageInput {
   int64_t prepared_transaction_offset = 0;
   std::string_view body;        // as stored: compressed when the sysFlag says so
   std::string_view properties;  // encoded (protocol/properties.h)
+  // SYNC_FLUSH: whether the put waits for its flush. Unset: the WAIT property decides (absent
+  // means wait). The broker sets it because it does not store WAIT, as Apache does not.
+  std::optional<bool> wait_store_msg_ok;
 };
 
 // Where an append went. For a batch, offsets are those of the first record and `count` records

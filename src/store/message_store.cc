@@ -489,7 +489,10 @@ void MessageStore::PutMessageAsync(const MessageInput& msg, PutCallback done) {
     done(PutResult{st, {}});
     return;
   }
-  CompletePut(commit_log_->Append(msg), WaitsForFlush(msg.properties), std::move(done));
+  bool wait = msg.wait_store_msg_ok.has_value()
+                  ? *msg.wait_store_msg_ok && config_.flush_type() == FlushDiskType::kSyncFlush
+                  : WaitsForFlush(msg.properties);
+  CompletePut(commit_log_->Append(msg), wait, std::move(done));
 }
 
 void MessageStore::PutMessagesAsync(std::span<const MessageInput> batch, PutCallback done) {
@@ -499,7 +502,10 @@ void MessageStore::PutMessagesAsync(std::span<const MessageInput> batch, PutCall
     done(PutResult{st, {}});
     return;
   }
-  bool wait = batch.empty() || WaitsForFlush(batch[0].properties);
+  bool wait = batch.empty() || (batch[0].wait_store_msg_ok.has_value()
+                                    ? *batch[0].wait_store_msg_ok &&
+                                          config_.flush_type() == FlushDiskType::kSyncFlush
+                                    : WaitsForFlush(batch[0].properties));
   CompletePut(commit_log_->AppendBatch(batch), wait, std::move(done));
 }
 
