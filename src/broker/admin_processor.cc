@@ -1,0 +1,89 @@
+#include "broker/admin_processor.h"
+
+#include "base/log.h"
+#include "broker/broker.h"
+#include "broker/reply.h"
+#include "protocol/bodies.h"
+#include "protocol/codes.h"
+#include "protocol/headers.h"
+
+namespace orbit::broker {
+
+using protocol::RemotingCommand;
+using protocol::RequestCode;
+using protocol::ResponseCode;
+
+void AdminProcessor::Register(net::RemotingServer& server) {
+  auto reg = [&](int32_t code,
+                 void (AdminProcessor::*fn)(const net::ConnectionPtr&, RemotingCommand)) {
+    server.RegisterProcessor(code, [this, fn](const net::ConnectionPtr& conn, RemotingCommand r) {
+      (this->*fn)(conn, std::move(r));
+    });
+  };
+  reg(RequestCode::kUpdateAndCreateTopic, &AdminProcessor::UpdateAndCreateTopic);
+  reg(RequestCode::kDeleteTopicInBroker, &AdminProcessor::DeleteTopic);
+  reg(RequestCode::kGetAllTopicConfig, &AdminProcessor::GetAllTopicConfig);
+  reg(RequestCode::kUpdateAndCreateSubscriptiongroup,
+      &AdminProcessor::UpdateAndCreateSubscriptionGroup);
+  reg(RequestCode::kDeleteSubscriptiongroup, &AdminProcessor::DeleteSubscriptionGroup);
+}
+
+void AdminProcessor::UpdateAndCreateTopic(const net::ConnectionPtr& conn, RemotingCommand req) {
+  auto h = DecodeOrReply<protocol::CreateTopicRequestHeader>(conn, req);
+  if (!h) return;
+  if (h->topic == broker_.config().broker_cluster_name) {
+    return ReplyCode(conn, req, ResponseCode::kSystemError,
+                     "the topic[" + h->topic + "] is conflict with system reserved words.");
+  }
+  protocol::TopicConfig tc;
+  tc.topic_name = h->topic;
+  tc.read_queue_nums = h->read_queue_nums;
+  tc.write_queue_nums = h->write_queue_nums;
+  tc.perm = h->perm;
+  tc.topic_filter_type = h->topic_filter_type == "MULTI_TAG"
+                             ? protocol::TopicFilterType::kMultiTag
+                             : protocol::TopicFilterType::kSingleTag;
+  tc.topic_sys_flag = h->topic_sys_flag.value_or(0);
+  Status st = broker_.topics().Update(tc);
+  if (!st.ok()) return ReplyCode(conn, req, ResponseCode::kSystemError, st.message());
+  ReplyCode(conn, req, ResponseCode::kSuccess);
+}
+
+void AdminProcessor::DeleteTopic(const net::ConnectionPtr& conn, RemotingCommand req) {
+  auto h = DecodeOrReply<protocol::DeleteTopicRequestHeader>(conn, req);
+  if (!h) return;
+  Status st = broker_.topics().Delete(h->topic);
+  if (st.ok()) st = broker_.store().DeleteTopics({h->topic});
+  broker_.offsets().RemoveTopic(h->topic);
+  if (!st.ok()) return ReplyCode(conn, req, ResponseCode::kSystemError, st.message());
+  ReplyCode(conn, req, ResponseCode::kSuccess);
+}
+
+void AdminProcessor::GetAllTopicConfig(const net::ConnectionPtr& conn, RemotingCommand req) {
+  RemotingCommand resp = RemotingCommand::ResponseTo(req, ResponseCode::kSuccess);
+  resp.body = broker_.topics().Snapshot().Encode();
+  net::Reply(conn, req, std::move(resp));
+}
+
+void AdminProcessor::UpdateAndCreateSubscriptionGroup(const net::ConnectionPtr& conn,
+                                                      RemotingCommand req) {
+  auto config = protocol::SubscriptionGroupConfig::Decode(req.body);
+  if (!config.ok()) {
+    return ReplyCode(conn, req, ResponseCode::kSystemError,
+                     "subscription group config does not decode: " + config.status().message());
+  }
+  Status st = broker_.groups().Update(*config);
+  if (!st.ok()) return ReplyCode(conn, req, ResponseCode::kSystemError, st.message());
+  ReplyCode(conn, req, ResponseCode::kSuccess);
+}
+
+void AdminProcessor::DeleteSubscriptionGroup(const net::ConnectionPtr& conn, RemotingCommand req) {
+  auto h = DecodeOrReply<protocol::DeleteSubscriptionGroupRequestHeader>(conn, req);
+  if (!h) return;
+  Status st = broker_.groups().Delete(h->group_name);
+  if (h->remove_offset.value_or(false)) broker_.offsets().RemoveGroup(h->group_name);
+  if (!st.ok()) return ReplyCode(conn, req, ResponseCode::kSystemError, st.message());
+  ReplyCode(conn, req, ResponseCode::kSuccess);
+}
+
+}  // namespace orbit::broker

@@ -1,0 +1,16 @@
+# The broker itself: processors, long polling, registration, and the Broker that wires them.
+set(BROKER_core_SRCS
+  admin_processor.cc
+  broker.cc
+  client_processor.cc
+  pull_hold_service.cc
+  pull_processor.cc
+  registration.cc
+  reply.cc
+  scheduler.cc
+  send_processor.cc)
+set(BROKER_core_DEPS orbit::broker_config orbit::broker_managers orbit::broker_clients
+  orbit::store orbit::net)
+set(BROKER_core_TESTS tests/broker_test.cc)
+set(BROKER_core_TEST_LABELS integration)
+set(BROKER_core_TEST_DEPS orbit_golden_support)

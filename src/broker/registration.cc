@@ -1,0 +1,75 @@
+#include "broker/registration.h"
+
+#include "base/crc32.h"
+#include "base/log.h"
+#include "broker/broker.h"
+#include "protocol/bodies.h"
+#include "protocol/codes.h"
+#include "protocol/headers.h"
+
+namespace orbit::broker {
+
+using protocol::RemotingCommand;
+using protocol::RequestCode;
+using protocol::ResponseCode;
+
+Registration::Registration(Broker& broker) : broker_(broker) {
+  net::ClientOptions options;
+  options.thread_name = "broker-outapi";
+  client_ = std::make_unique<net::RemotingClient>(options);
+}
+
+Registration::~Registration() { client_->Shutdown(); }
+
+Status Registration::RegisterAll() {
+  const BrokerConfig& config = broker_.config();
+  auto addrs = config.NamesrvAddrs();
+  if (addrs.empty()) return Status::Ok();
+  protocol::RegisterBrokerBody body;
+  body.topic_config_serialize_wrapper = broker_.topics().Snapshot();
+  std::string encoded = body.Encode();
+  protocol::RegisterBrokerRequestHeader h;
+  h.broker_addr = broker_.addr();
+  h.broker_id = config.broker_id;
+  h.broker_name = config.broker_name;
+  h.cluster_name = config.broker_cluster_name;
+  h.ha_server_addr = config.broker_ip2 + ":" + std::to_string(broker_.port() + 1);
+  h.compressed = false;
+  h.body_crc32 = static_cast<int32_t>(Crc32(encoded) & 0x7FFFFFFF);
+  std::string failed;
+  for (const auto& addr : addrs) {
+    RemotingCommand req = RemotingCommand::Request(RequestCode::kRegisterBroker);
+    h.Encode(&req.ext_fields);
+    req.body = encoded;
+    auto resp = client_->InvokeSync(addr, std::move(req), config.register_broker_timeout_mills);
+    if (!resp.ok() || resp->code != ResponseCode::kSuccess) {
+      std::string why = resp.ok()
+                            ? "code " + std::to_string(resp->code) + " " + resp->remark.value_or("")
+                            : resp.status().ToString();
+      ORBIT_LOG_WARN("register broker to name server {} failed: {}", addr, why);
+      failed += (failed.empty() ? "" : "; ") + addr + ": " + why;
+    }
+  }
+  if (!failed.empty()) return Status(ErrorCode::kRemote, "registration failed: " + failed);
+  return Status::Ok();
+}
+
+void Registration::UnregisterAll() {
+  const BrokerConfig& config = broker_.config();
+  for (const auto& addr : config.NamesrvAddrs()) {
+    RemotingCommand req = RemotingCommand::Request(RequestCode::kUnregisterBroker);
+    protocol::UnRegisterBrokerRequestHeader h;
+    h.broker_addr = broker_.addr();
+    h.broker_id = config.broker_id;
+    h.broker_name = config.broker_name;
+    h.cluster_name = config.broker_cluster_name;
+    h.Encode(&req.ext_fields);
+    auto resp = client_->InvokeSync(addr, std::move(req), config.register_broker_timeout_mills);
+    if (!resp.ok()) {
+      ORBIT_LOG_WARN("unregister broker from name server {} failed: {}", addr,
+                     resp.status().ToString());
+    }
+  }
+}
+
+}  // namespace orbit::broker
