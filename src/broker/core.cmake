@@ -14,3 +14,10 @@ set(BROKER_core_DEPS orbit::broker_config orbit::broker_managers orbit::broker_c
 set(BROKER_core_TESTS tests/broker_test.cc)
 set(BROKER_core_TEST_LABELS integration)
 set(BROKER_core_TEST_DEPS orbit_golden_support)
+
+# More of the broker, one fragment per area (core_<area>.cmake): each appends its sources to
+# BROKER_core_SRCS and its tests to BROKER_core_TESTS (all in the one broker_core_test binary).
+file(GLOB BROKER_CORE_PARTS ${CMAKE_CURRENT_LIST_DIR}/core_*.cmake)
+foreach(part ${BROKER_CORE_PARTS})
+  include(${part})
+endforeach()
