@@ -11,6 +11,7 @@ declare -A allowed=(
   [client]="base protocol net"
   [namesrv]="base protocol net"
   [broker]="base protocol net store"
+  [embedded]="base protocol net store namesrv broker"
 )
 
 fail=0
