@@ -255,24 +255,93 @@ void Connection::SendResponse(const RemotingCommand& response) {
   });
 }
 
-void Connection::QueueFrame(std::string frame, WriteCallback cb) {
-  if (queued_.empty()) {
-    queued_ = std::move(frame);
+void Connection::WriteBatch::AppendOwned(std::string_view bytes) {
+  size_t begin = owned.size();
+  owned.append(bytes);
+  if (!chunks.empty() && chunks.back().external == nullptr) {
+    chunks.back().end = owned.size();
   } else {
-    queued_.append(frame);
+    chunks.push_back(Chunk{nullptr, begin, owned.size()});
+  }
+}
+
+void Connection::WriteBatch::AppendExternal(const char* data, size_t size) {
+  if (size > 0) chunks.push_back(Chunk{data, 0, size});
+}
+
+void Connection::WriteBatch::clear() {
+  owned.clear();
+  chunks.clear();
+  keep_alive.clear();
+}
+
+void Connection::QueueFrame(std::string frame, WriteCallback cb) {
+  if (queued_.chunks.empty()) {
+    queued_.owned = std::move(frame);
+    queued_.chunks.push_back(Chunk{nullptr, 0, queued_.owned.size()});
+  } else {
+    queued_.AppendOwned(frame);
   }
   if (cb) queued_cbs_.push_back(std::move(cb));
   if (connected_ && !write_in_flight_) DoWrite();
 }
 
+void Connection::QueueBatchPart(std::string head, std::vector<BodyPiece> pieces,
+                                std::shared_ptr<const void> keep_alive) {
+  queued_.AppendOwned(head);
+  for (const auto& p : pieces) queued_.AppendExternal(p.data, p.size);
+  if (keep_alive) queued_.keep_alive.push_back(std::move(keep_alive));
+  if (connected_ && !write_in_flight_) DoWrite();
+}
+
+void Connection::SendResponseWithBody(const RemotingCommand& response,
+                                      std::vector<BodyPiece> pieces,
+                                      std::shared_ptr<const void> keep_alive) {
+  size_t body_len = 0;
+  for (const auto& p : pieces) body_len += p.size;
+  std::string head;
+  Status st = protocol::EncodeFrameHead(response, body_len, &head);
+  if (!st.ok()) {
+    // Too large or not encodable: answer as SendResponse does, without the pieces.
+    RemotingCommand err = response;
+    err.body.clear();
+    err.code = 1;  // SYSTEM_ERROR
+    err.remark = "response encoding failed: " + st.message();
+    err.ext_fields.clear();
+    SendResponse(err);
+    return;
+  }
+  RunOnLoop([self = shared_from_this(), head = std::move(head), pieces = std::move(pieces),
+             keep_alive = std::move(keep_alive)]() mutable {
+    if (!self->closed())
+      self->QueueBatchPart(std::move(head), std::move(pieces), std::move(keep_alive));
+  });
+}
+
 void Connection::DoWrite() {
   if (queued_.empty() || write_in_flight_ || closed()) return;
-  writing_.swap(queued_);
+  std::swap(writing_, queued_);
   queued_.clear();
   writing_cbs_.swap(queued_cbs_);
   write_in_flight_ = true;
+  if (writing_.chunks.size() == 1 && writing_.chunks[0].external == nullptr) {
+    asio::async_write(
+        socket_, asio::buffer(writing_.owned),
+        [self = shared_from_this()](const asio::error_code& ec, size_t) { self->OnWritten(ec); });
+    return;
+  }
+  // Scatter-gather: the kernel copies straight from each piece (writev).
+  std::vector<asio::const_buffer> buffers;
+  buffers.reserve(writing_.chunks.size());
+  for (const Chunk& c : writing_.chunks) {
+    if (c.external != nullptr) {
+      buffers.emplace_back(c.external, c.end);
+    } else {
+      buffers.emplace_back(writing_.owned.data() + c.begin, c.end - c.begin);
+    }
+  }
   asio::async_write(
-      socket_, asio::buffer(writing_),
+      socket_, buffers,
       [self = shared_from_this()](const asio::error_code& ec, size_t) { self->OnWritten(ec); });
 }
 
@@ -284,7 +353,7 @@ void Connection::OnWritten(const asio::error_code& ec) {
   std::vector<WriteCallback> cbs;
   cbs.swap(writing_cbs_);
   writing_.clear();
-  if (writing_.capacity() > 4 * kInitialReadBuffer) writing_.shrink_to_fit();
+  if (writing_.owned.capacity() > 4 * kInitialReadBuffer) writing_.owned.shrink_to_fit();
   for (auto& cb : cbs) cb(st);
   if (ec) {
     DoClose(st);

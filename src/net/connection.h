@@ -64,6 +64,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void SendOneway(protocol::RemotingCommand request, WriteCallback on_written);
   // Any thread. Sends a response (its opaque and flag must already be set).
   void SendResponse(const protocol::RemotingCommand& response);
+  // Any thread. Sends `response` (whose own body must be empty) with a body made of `pieces`,
+  // written straight from where they are (writev): a broker serves message records from the
+  // store's mapped segments this way. `keep_alive` holds the pieces valid until written.
+  struct BodyPiece {
+    const char* data;
+    size_t size;
+  };
+  void SendResponseWithBody(const protocol::RemotingCommand& response,
+                            std::vector<BodyPiece> pieces, std::shared_ptr<const void> keep_alive);
   // Any thread. Closes the socket; pending requests fail with `why`. Idempotent.
   void Close(Status why);
 
@@ -118,8 +127,26 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t read_end_ = 0;
 
   // Write side: `writing_` is in flight, `queued_` collects frames meanwhile.
-  std::string writing_;
-  std::string queued_;
+  // The bytes of a write: ranges of the owned string, or pieces owned elsewhere (kept alive by
+  // the batch's keep-alives).
+  struct Chunk {
+    const char* external;  // null: [begin, end) of the owned string
+    size_t begin;
+    size_t end;
+  };
+  struct WriteBatch {
+    std::string owned;
+    std::vector<Chunk> chunks;
+    std::vector<std::shared_ptr<const void>> keep_alive;
+    void AppendOwned(std::string_view bytes);
+    void AppendExternal(const char* data, size_t size);
+    bool empty() const { return owned.empty() && chunks.empty(); }
+    void clear();
+  };
+  void QueueBatchPart(std::string head, std::vector<BodyPiece> pieces,
+                      std::shared_ptr<const void> keep_alive);
+  WriteBatch writing_;
+  WriteBatch queued_;
   std::vector<WriteCallback> writing_cbs_;
   std::vector<WriteCallback> queued_cbs_;
   bool write_in_flight_ = false;
