@@ -443,6 +443,8 @@ void MessageStore::CompletePut(Result<AppendResult> appended, bool wait, PutCall
     return;
   }
   puts_.fetch_add(1, std::memory_order_relaxed);
+  put_messages_.fetch_add(appended->count, std::memory_order_relaxed);
+  put_bytes_.fetch_add(appended->bytes, std::memory_order_relaxed);
   WakeDispatcher();
   if (config_.flush_type() == FlushDiskType::kSyncFlush && wait) {
     if (!threads_started_) {
@@ -931,6 +933,19 @@ bool MessageStore::TheBatchIsFull(int32_t size, int32_t max_count, size_t total_
 
 GetResult MessageStore::GetMessage(std::string_view topic, int32_t queue_id, int64_t queue_offset,
                                    int32_t max_count, const TagsFilter& filter) const {
+  GetResult r = GetMessageUncounted(topic, queue_id, queue_offset, max_count, filter);
+  if (r.status == GetStatus::kFound) {
+    get_found_.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    get_miss_.fetch_add(1, std::memory_order_relaxed);
+  }
+  get_transferred_.fetch_add(static_cast<int64_t>(r.messages.size()), std::memory_order_relaxed);
+  return r;
+}
+
+GetResult MessageStore::GetMessageUncounted(std::string_view topic, int32_t queue_id,
+                                            int64_t queue_offset, int32_t max_count,
+                                            const TagsFilter& filter) const {
   GetResult r;
   r.next_begin_offset = queue_offset;
   int64_t max_phy = commit_log_->MaxOffset();
@@ -1144,6 +1159,11 @@ StoreStats MessageStore::stats() const {
   s.flushes = flushes_.load();
   s.flush_micros = flush_micros_.load();
   s.skipped_corrupt_reads = skipped_corrupt_reads_.load();
+  s.put_messages = put_messages_.load();
+  s.put_bytes = put_bytes_.load();
+  s.get_found = get_found_.load();
+  s.get_miss = get_miss_.load();
+  s.get_transferred = get_transferred_.load();
   return s;
 }
 

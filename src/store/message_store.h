@@ -122,6 +122,12 @@ struct StoreStats {
   int64_t flush_micros = 0;  // time those syncs took, in all
   int64_t skipped_corrupt_reads = 0;
   bool last_exit_ok = true;
+  // Since open, for the broker's runtime info (Apache's StoreStatsService counters).
+  int64_t put_messages = 0;     // messages stored (each message of a batch counts)
+  int64_t put_bytes = 0;        // bytes of the records stored
+  int64_t get_found = 0;        // GetMessage calls that returned messages
+  int64_t get_miss = 0;         // GetMessage calls that returned none
+  int64_t get_transferred = 0;  // messages GetMessage returned
 };
 
 class MessageStore {
@@ -229,6 +235,9 @@ class MessageStore {
   bool InCorruptRegion(int64_t offset) const;
   bool TheBatchIsFull(int32_t size, int32_t max_count, size_t total_bytes, size_t count,
                       bool in_disk) const;
+  // GetMessage without the counters.
+  GetResult GetMessageUncounted(std::string_view topic, int32_t queue_id, int64_t queue_offset,
+                                int32_t max_count, const TagsFilter& filter) const;
 
   const StoreConfig config_;
   StoreOptions options_;
@@ -298,6 +307,11 @@ class MessageStore {
   mutable std::atomic<int64_t> flushes_{0};
   std::atomic<int64_t> flush_micros_{0};
   mutable std::atomic<int64_t> skipped_corrupt_reads_{0};
+  std::atomic<int64_t> put_messages_{0};
+  std::atomic<int64_t> put_bytes_{0};
+  mutable std::atomic<int64_t> get_found_{0};
+  mutable std::atomic<int64_t> get_miss_{0};
+  mutable std::atomic<int64_t> get_transferred_{0};
   StoreStats recovery_stats_;
 };
 
