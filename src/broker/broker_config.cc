@@ -202,7 +202,8 @@ std::vector<ConfigField<BrokerConfig>> OwnFields() {
                       "Orbit (Apache 4.9: fixed 120 s; a 5.x key): ms without heartbeat after "
                       "which a client is dropped"),
       MakeConfigField("transferMsgByHeap", &C::transfer_msg_by_heap,
-                      "copy pulled messages through memory rather than sending from the file"),
+                      "accepted for compatibility; Orbit always writes pulled messages from the "
+                      "mapped store segments (writev)"),
       MakeConfigField("slaveReadEnable", &C::slave_read_enable,
                       "let consumers read from a slave when the master is behind"),
       MakeConfigField("consumerFallbehindThreshold", &C::consumer_fallbehind_threshold,

@@ -192,16 +192,20 @@ void PullProcessor::HandlePull(const net::ConnectionPtr& conn, RemotingCommand r
     return;
   }
 
-  if (resp.code == ResponseCode::kSuccess) {
-    size_t total = 0;
-    for (const auto& m : got.messages) total += m.size;
-    resp.body.reserve(total);
-    for (const auto& m : got.messages) resp.body.append(m.data, m.size);
-  }
   out.Encode(&resp.ext_fields);
   // Apache commits the carried offset only when the request may be suspended (the first time).
   if (has_commit && allow_suspend && !config.IsSlave()) {
     broker_.offsets().Commit(h->consumer_group, h->topic, h->queue_id, h->commit_offset);
+  }
+  if (resp.code == ResponseCode::kSuccess && !got.messages.empty()) {
+    // The records go out from the store's mapped segments (writev), not through a copy; the
+    // ranges keep their segments mapped until written.
+    std::vector<net::Connection::BodyPiece> pieces;
+    pieces.reserve(got.messages.size());
+    for (const auto& m : got.messages) pieces.push_back({m.data, m.size});
+    auto ranges = std::make_shared<std::vector<store::SelectedRange>>(std::move(got.messages));
+    conn->SendResponseWithBody(resp, std::move(pieces), std::move(ranges));
+    return;
   }
   net::Reply(conn, req, std::move(resp));
 }
