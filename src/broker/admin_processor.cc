@@ -1,6 +1,7 @@
 #include "broker/admin_processor.h"
 
 #include "base/log.h"
+#include "base/properties.h"
 #include "broker/broker.h"
 #include "broker/reply.h"
 #include "protocol/bodies.h"
@@ -12,6 +13,10 @@ namespace orbit::broker {
 using protocol::RemotingCommand;
 using protocol::RequestCode;
 using protocol::ResponseCode;
+
+AdminProcessor::AdminProcessor(Broker& broker) : broker_(broker) {
+  config_version_.timestamp = broker.clock().NowMillis();
+}
 
 void AdminProcessor::Register(net::RemotingServer& server) {
   auto reg = [&](int32_t code,
@@ -26,6 +31,8 @@ void AdminProcessor::Register(net::RemotingServer& server) {
   reg(RequestCode::kUpdateAndCreateSubscriptiongroup,
       &AdminProcessor::UpdateAndCreateSubscriptionGroup);
   reg(RequestCode::kDeleteSubscriptiongroup, &AdminProcessor::DeleteSubscriptionGroup);
+  reg(RequestCode::kGetBrokerConfig, &AdminProcessor::GetBrokerConfig);
+  reg(RequestCode::kUpdateBrokerConfig, &AdminProcessor::UpdateBrokerConfig);
 }
 
 void AdminProcessor::UpdateAndCreateTopic(const net::ConnectionPtr& conn, RemotingCommand req) {
@@ -46,7 +53,9 @@ void AdminProcessor::UpdateAndCreateTopic(const net::ConnectionPtr& conn, Remoti
   tc.topic_sys_flag = h->topic_sys_flag.value_or(0);
   Status st = broker_.topics().Update(tc);
   if (!st.ok()) return ReplyCode(conn, req, ResponseCode::kSystemError, st.message());
-  ReplyCode(conn, req, ResponseCode::kSuccess);
+  // Routed before the answer, as Apache registers before answering.
+  broker_.RegisterIfTopicsChanged(
+      [conn, req = std::move(req)] { ReplyCode(conn, req, ResponseCode::kSuccess); });
 }
 
 void AdminProcessor::DeleteTopic(const net::ConnectionPtr& conn, RemotingCommand req) {
@@ -83,6 +92,52 @@ void AdminProcessor::DeleteSubscriptionGroup(const net::ConnectionPtr& conn, Rem
   Status st = broker_.groups().Delete(h->group_name);
   if (h->remove_offset.value_or(false)) broker_.offsets().RemoveGroup(h->group_name);
   if (!st.ok()) return ReplyCode(conn, req, ResponseCode::kSystemError, st.message());
+  ReplyCode(conn, req, ResponseCode::kSuccess);
+}
+
+void AdminProcessor::GetBrokerConfig(const net::ConnectionPtr& conn, RemotingCommand req) {
+  RemotingCommand resp = RemotingCommand::ResponseTo(req, ResponseCode::kSuccess);
+  resp.body = FormatBrokerConfig(broker_.config());
+  protocol::GetBrokerConfigResponseHeader h;
+  h.version = config_version_.Encode();
+  h.Encode(&resp.ext_fields);
+  net::Reply(conn, req, std::move(resp));
+}
+
+void AdminProcessor::UpdateBrokerConfig(const net::ConnectionPtr& conn, RemotingCommand req) {
+  auto props = ParseProperties(req.body);
+  if (!props.ok())
+    return ReplyCode(conn, req, ResponseCode::kSystemError, "string2Properties error");
+  for (const auto& [key, value] : *props) {
+    if (key == "configBlackList" || key == "brokerConfigPath") {
+      return ReplyCode(conn, req, ResponseCode::kNoPermission,
+                       "Can not update config in black list.");
+    }
+  }
+  const BrokerConfig& current = broker_.config();
+  BrokerConfig updated = current;
+  std::vector<std::string> unknown;
+  Status st = ApplyConfig(BrokerConfigFields(), *props, &updated, &unknown);
+  if (st.ok() && unknown.empty()) st = updated.Validate();
+  std::string names;
+  for (const auto& key : unknown) names += (names.empty() ? "" : ", ") + key;
+  if (!unknown.empty()) {
+    return ReplyCode(conn, req, ResponseCode::kSystemError,
+                     "unknown broker config key(s): " + names);
+  }
+  if (!st.ok()) return ReplyCode(conn, req, ResponseCode::kSystemError, st.message());
+  for (const auto& field : BrokerConfigFields()) {
+    if (field.get(updated) != field.get(current)) {
+      names += (names.empty() ? "" : ", ") + field.key;
+    }
+  }
+  if (!names.empty()) {
+    ORBIT_LOG_WARN("updateBrokerConfig from {} refused: {} would change at runtime",
+                   conn->remote_address(), names);
+    return ReplyCode(conn, req, ResponseCode::kSystemError,
+                     "Orbit applies broker config at start only; not changed: " + names +
+                         " (set them in broker.conf and restart the broker)");
+  }
   ReplyCode(conn, req, ResponseCode::kSuccess);
 }
 

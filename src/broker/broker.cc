@@ -7,12 +7,21 @@
 
 #include "base/log.h"
 #include "broker/admin_processor.h"
+#include "broker/admin_stats_processor.h"
 #include "broker/client_processor.h"
+#include "broker/consumer_admin_processor.h"
+#include "broker/end_transaction_processor.h"
+#include "broker/lock_processor.h"
 #include "broker/pull_hold_service.h"
 #include "broker/pull_processor.h"
+#include "broker/query_processor.h"
 #include "broker/registration.h"
 #include "broker/reply.h"
+#include "broker/runtime_stats.h"
+#include "broker/schedule_message_service.h"
+#include "broker/send_back_processor.h"
 #include "broker/send_processor.h"
+#include "broker/transaction_service.h"
 
 namespace orbit::broker {
 
@@ -87,6 +96,9 @@ Status Broker::Start() {
     }
   };
   ORBIT_ASSIGN_OR_RETURN(store_, store::MessageStore::Open(config_.store, std::move(so)));
+  schedule_ = std::make_unique<ScheduleMessageService>(*store_, *fs_, config_dir, *clock_);
+  ORBIT_RETURN_IF_ERROR(schedule_->Load());
+  if (!config_.IsSlave()) schedule_->Start();
 
   consumers_.set_listener(
       [this](ConsumerGroupEvent event, const std::string& group, const ConsumerGroupInfo& info) {
@@ -108,6 +120,20 @@ Status Broker::Start() {
   pull_->Register(*server_);
   client_->Register(*server_);
   admin_->Register(*server_);
+  send_back_ = std::make_unique<SendBackProcessor>(*this);
+  send_back_->Register(*server_);
+  transactions_ = std::make_unique<TransactionService>(*this);
+  end_transaction_ = std::make_unique<EndTransactionProcessor>(*this);
+  end_transaction_->Register(*server_);
+  runtime_stats_ = std::make_unique<RuntimeStats>(clock_->NowMillis());
+  query_ = std::make_unique<QueryProcessor>(*this);
+  query_->Register(*server_);
+  lock_ = std::make_unique<LockProcessor>(*this);
+  lock_->Register(*server_);
+  admin_stats_ = std::make_unique<AdminStatsProcessor>(*this);
+  admin_stats_->Register(*server_);
+  consumer_admin_ = std::make_unique<ConsumerAdminProcessor>(*this);
+  consumer_admin_->Register(*server_);
   server_->AddConnectionListener({nullptr, [this](const net::ConnectionPtr& conn, const Status&) {
                                     producers_.OnConnectionClosed(conn->id());
                                     consumers_.OnConnectionClosed(conn->id());
@@ -132,6 +158,16 @@ Status Broker::Start() {
                      ORBIT_LOG_ERROR("consumer offsets not persisted: {}", st.ToString());
                    }
                  });
+  if (schedule_->started()) {
+    scheduler_.Add("persist-delay-offsets", config_.flush_delay_offset_interval,
+                   config_.flush_delay_offset_interval, [this] {
+                     if (Status st = schedule_->Persist(); !st.ok()) {
+                       ORBIT_LOG_ERROR("delay offsets not persisted: {}", st.ToString());
+                     }
+                   });
+  }
+  scheduler_.Add("sample-stats", 1000, 1000,
+                 [this] { runtime_stats_->Sample(store_->stats(), clock_->NowMillis()); });
   scheduler_.Add("scan-channels", 10000, 10000, [this] {
     int64_t now = clock_->NowMillis();
     producers_.ScanNotActiveChannels(now, config_.channel_expired_timeout);
@@ -144,9 +180,18 @@ Status Broker::Start() {
     });
   });
   scheduler_.Start();
+  transactions_->Start();  // the check-back thread, on a master only
   ORBIT_LOG_INFO("broker {} ({}, cluster {}) serving on {}", config_.broker_name,
                  config_.broker_role, config_.broker_cluster_name, addr());
   return Status::Ok();
+}
+
+void Broker::RegisterIfTopicsChanged(std::function<void()> then) {
+  if (registration_ == nullptr || !topics_changed_.exchange(false)) {
+    then();
+    return;
+  }
+  registration_->RegisterAllAsync(std::move(then));
 }
 
 void Broker::RegisterBrokerAll() {
@@ -166,9 +211,11 @@ void Broker::Shutdown() {
   if (!started_ || shut_down_) return;
   shut_down_ = true;
   scheduler_.Stop();
+  if (transactions_) transactions_->Stop();  // before the last offset persist and the store
   if (registration_) registration_->UnregisterAll();
   if (hold_) hold_->ResumeAll();
   if (server_) server_->Shutdown();
+  if (schedule_) schedule_->Shutdown();  // stops delivering and persists delayOffset.json
   if (offsets_) {
     if (Status st = offsets_->Persist(); !st.ok()) {
       ORBIT_LOG_ERROR("consumer offsets not persisted at shutdown: {}", st.ToString());

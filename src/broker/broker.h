@@ -10,9 +10,12 @@
 //   and finished on its connection's loop (Connection::Post);
 // - one scheduler thread runs the periodic tasks (registration, offset persistence, channel
 //   expiry, held-pull expiry);
+// - on a master, one thread delivers delayed messages (ScheduleMessageService, "broker-delay");
+// - on a master, one thread checks transactions back (TransactionService, "broker-txcheck");
 // - the store's own threads (flush, dispatch, housekeeping, warm).
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,6 +24,7 @@
 #include "broker/broker_config.h"
 #include "broker/client_manager.h"
 #include "broker/consumer_offset_manager.h"
+#include "broker/rebalance_lock_manager.h"
 #include "broker/scheduler.h"
 #include "broker/subscription_group_manager.h"
 #include "broker/topic_config_manager.h"
@@ -36,6 +40,15 @@ class PullProcessor;
 class ClientProcessor;
 class AdminProcessor;
 class Registration;
+class SendBackProcessor;
+class ScheduleMessageService;
+class TransactionService;
+class EndTransactionProcessor;
+class QueryProcessor;
+class LockProcessor;
+class AdminStatsProcessor;
+class ConsumerAdminProcessor;
+class RuntimeStats;
 
 struct BrokerOptions {
   store::FileSystem* fs = nullptr;  // null: the real file system
@@ -69,6 +82,14 @@ class Broker {
   ProducerManager& producers() { return producers_; }
   ConsumerManager& consumers() { return consumers_; }
   PullHoldService& hold() { return *hold_; }
+  // Delayed delivery (SCHEDULE_TOPIC_XXXX, delayOffset.json); started on a master only.
+  ScheduleMessageService& schedule() { return *schedule_; }
+  // Half and op records, END_TRANSACTION's look-ups, the check-back (checks on a master only).
+  TransactionService& transactions() { return *transactions_; }
+  // Queue locks of orderly consumers (LOCK_BATCH_MQ / UNLOCK_BATCH_MQ).
+  RebalanceLockManager& rebalance_locks() { return rebalance_locks_; }
+  // Throughput samples for GET_BROKER_RUNTIME_INFO (sampled every second by the scheduler).
+  RuntimeStats& runtime_stats() { return *runtime_stats_; }
   net::RemotingServer& server() { return *server_; }
   // The store host written into records (brokerIP1:port).
   const protocol::HostAddress& store_host() const { return store_host_; }
@@ -76,6 +97,11 @@ class Broker {
   // Registers with every name server now (also run every registerNameServerPeriod and, soon
   // after, whenever the topic table changes).
   void RegisterBrokerAll();
+  // Apache registers right after creating a topic, before answering, so that a client finds
+  // the route as soon as it has the answer. When the topic table changed since the last
+  // registration, registers without blocking and then runs `then` (on the registration
+  // client's thread); else runs `then` at once.
+  void RegisterIfTopicsChanged(std::function<void()> then);
 
  private:
   void OnConsumerGroupEvent(ConsumerGroupEvent event, const std::string& group,
@@ -98,6 +124,16 @@ class Broker {
   std::unique_ptr<PullProcessor> pull_;
   std::unique_ptr<ClientProcessor> client_;
   std::unique_ptr<AdminProcessor> admin_;
+  std::unique_ptr<SendBackProcessor> send_back_;
+  std::unique_ptr<ScheduleMessageService> schedule_;  // destroyed before store_
+  std::unique_ptr<TransactionService> transactions_;  // destroyed before store_
+  std::unique_ptr<EndTransactionProcessor> end_transaction_;
+  RebalanceLockManager rebalance_locks_;
+  std::unique_ptr<RuntimeStats> runtime_stats_;
+  std::unique_ptr<QueryProcessor> query_;
+  std::unique_ptr<LockProcessor> lock_;
+  std::unique_ptr<AdminStatsProcessor> admin_stats_;
+  std::unique_ptr<ConsumerAdminProcessor> consumer_admin_;
   std::unique_ptr<Registration> registration_;
   Scheduler scheduler_;
   std::atomic<bool> topics_changed_{false};

@@ -63,7 +63,9 @@ void ClientProcessor::HeartBeat(const net::ConnectionPtr& conn, RemotingCommand 
   for (const auto& data : hb->producer_data_set) {
     broker_.producers().Register(data.group_name, info);
   }
-  ReplyCode(conn, req, ResponseCode::kSuccess);
+  // A new retry topic is routed before the answer, as Apache registers synchronously here.
+  broker_.RegisterIfTopicsChanged(
+      [conn, req = std::move(req)] { ReplyCode(conn, req, ResponseCode::kSuccess); });
 }
 
 void ClientProcessor::UnregisterClient(const net::ConnectionPtr& conn, RemotingCommand req) {

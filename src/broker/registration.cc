@@ -21,10 +21,8 @@ Registration::Registration(Broker& broker) : broker_(broker) {
 
 Registration::~Registration() { client_->Shutdown(); }
 
-Status Registration::RegisterAll() {
+std::pair<RemotingCommand, std::string> Registration::BuildRequest() {
   const BrokerConfig& config = broker_.config();
-  auto addrs = config.NamesrvAddrs();
-  if (addrs.empty()) return Status::Ok();
   protocol::RegisterBrokerBody body;
   body.topic_config_serialize_wrapper = broker_.topics().Snapshot();
   std::string encoded = body.Encode();
@@ -36,10 +34,19 @@ Status Registration::RegisterAll() {
   h.ha_server_addr = config.broker_ip2 + ":" + std::to_string(broker_.port() + 1);
   h.compressed = false;
   h.body_crc32 = static_cast<int32_t>(Crc32(encoded) & 0x7FFFFFFF);
+  RemotingCommand req = RemotingCommand::Request(RequestCode::kRegisterBroker);
+  h.Encode(&req.ext_fields);
+  return {std::move(req), std::move(encoded)};
+}
+
+Status Registration::RegisterAll() {
+  const BrokerConfig& config = broker_.config();
+  auto addrs = config.NamesrvAddrs();
+  if (addrs.empty()) return Status::Ok();
+  auto [header, encoded] = BuildRequest();
   std::string failed;
   for (const auto& addr : addrs) {
-    RemotingCommand req = RemotingCommand::Request(RequestCode::kRegisterBroker);
-    h.Encode(&req.ext_fields);
+    RemotingCommand req = header;
     req.body = encoded;
     auto resp = client_->InvokeSync(addr, std::move(req), config.register_broker_timeout_mills);
     if (!resp.ok() || resp->code != ResponseCode::kSuccess) {
@@ -52,6 +59,31 @@ Status Registration::RegisterAll() {
   }
   if (!failed.empty()) return Status(ErrorCode::kRemote, "registration failed: " + failed);
   return Status::Ok();
+}
+
+void Registration::RegisterAllAsync(std::function<void()> done) {
+  const BrokerConfig& config = broker_.config();
+  auto addrs = config.NamesrvAddrs();
+  if (addrs.empty()) {
+    done();
+    return;
+  }
+  auto [header, encoded] = BuildRequest();
+  auto left = std::make_shared<std::atomic<size_t>>(addrs.size());
+  auto shared_done = std::make_shared<std::function<void()>>(std::move(done));
+  for (const auto& addr : addrs) {
+    RemotingCommand req = header;
+    req.body = encoded;
+    client_->InvokeAsync(addr, std::move(req), config.register_broker_timeout_mills,
+                         [addr, left, shared_done](Result<RemotingCommand> resp) {
+                           if (!resp.ok() || resp->code != ResponseCode::kSuccess) {
+                             ORBIT_LOG_WARN(
+                                 "register broker to name server {} failed: {}", addr,
+                                 resp.ok() ? resp->remark.value_or("") : resp.status().ToString());
+                           }
+                           if (left->fetch_sub(1) == 1) (*shared_done)();
+                         });
+  }
 }
 
 void Registration::UnregisterAll() {

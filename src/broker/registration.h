@@ -7,8 +7,10 @@
 // Threads: RegisterAll and UnregisterAll block for at most registerBrokerTimeoutMills per name
 // server; they run on the scheduler thread and at start/shutdown, never on an event loop.
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "base/status.h"
 #include "net/remoting_client.h"
@@ -25,9 +27,15 @@ class Registration {
   // Registers with every name server; the error lists the ones that failed (the others are
   // registered anyway).
   Status RegisterAll();
+  // The same without blocking (any thread, event loops included): `done` runs once every name
+  // server has answered or failed, on the registration client's I/O thread.
+  void RegisterAllAsync(std::function<void()> done);
   void UnregisterAll();
 
  private:
+  // The request header and body for the current topic table.
+  std::pair<protocol::RemotingCommand, std::string> BuildRequest();
+
   Broker& broker_;
   std::unique_ptr<net::RemotingClient> client_;
 };

@@ -4,7 +4,9 @@
 
 #include "base/log.h"
 #include "broker/broker.h"
+#include "broker/delay_level.h"
 #include "broker/reply.h"
+#include "broker/transaction_service.h"
 #include "protocol/codes.h"
 #include "protocol/headers.h"
 #include "protocol/message_batch.h"
@@ -137,7 +139,7 @@ void SendProcessor::HandleSend(const net::ConnectionPtr& conn, RemotingCommand r
                   "batch request does not support retry group " + topic);
     }
     std::string group = topic.substr(kRetryGroupTopicPrefix.size());
-    auto group_config = broker_.groups().Find(group);
+    auto group_config = broker_.groups().FindOrCreate(group);
     if (!group_config) {
       return fail(ResponseCode::kSubscriptionGroupNotExist,
                   "subscription group not exist, " + group + kApplyTopicHint);
@@ -154,35 +156,23 @@ void SendProcessor::HandleSend(const net::ConnectionPtr& conn, RemotingCommand r
   }
 
   int32_t sys_flag = h.sys_flag;
-  auto tran_type = protocol::GetTransactionType(sys_flag);
-  if (props.Get(protocol::kPropertyTransactionPrepared) == "true" &&
-      config.reject_transaction_message) {
+  if (IsTransactionPrepared(props) && config.reject_transaction_message) {
     return fail(ResponseCode::kNoPermission,
                 "the broker[" + config.broker_ip1 + "] sending transaction message is forbidden");
   }
 
   // WAIT is not stored (Apache 4.9 drops it to save space); it still decides the SYNC wait.
-  bool wait = props.Get(protocol::kPropertyWaitStoreMsgOk) != "false";
+  const std::string wait_value(props.Get(protocol::kPropertyWaitStoreMsgOk));
+  bool wait = wait_value != "false";
   props.Erase(protocol::kPropertyWaitStoreMsgOk);
   props.Set(protocol::kPropertyCluster, config.broker_cluster_name);
 
-  // Delay levels (Apache does this in CommitLog.putMessage).
-  if (!batch && (tran_type == protocol::TransactionType::kNotType ||
-                 tran_type == protocol::TransactionType::kCommit)) {
-    int64_t level = 0;
-    std::string_view level_text = props.Get(protocol::kPropertyDelayTimeLevel);
-    if (!level_text.empty()) level = std::strtoll(std::string(level_text).c_str(), nullptr, 10);
-    if (level > 0) {
-      int64_t max_level = static_cast<int64_t>(broker_.store().delay_levels().size());
-      if (level > max_level) {
-        level = max_level;
-        props.Set(protocol::kPropertyDelayTimeLevel, std::to_string(level));
-      }
-      props.Set(protocol::kPropertyRealTopic, topic);
-      props.Set(protocol::kPropertyRealQueueId, std::to_string(queue_id));
-      topic = std::string(kScheduleTopic);
-      queue_id = static_cast<int32_t>(level - 1);
-    }
+  // Delay levels (Apache does this in CommitLog.putMessage). A parked message keeps WAIT as sent:
+  // Apache rebuilds its property string from the map, where WAIT was put back.
+  if (!batch &&
+      ParkDelayedMessage(broker_.store().delay_levels(), sys_flag, &props, &topic, &queue_id) &&
+      !wait_value.empty()) {
+    props.Set(protocol::kPropertyWaitStoreMsgOk, wait_value);
   }
 
   auto born_host = ParseHostPort(conn->remote_address());
@@ -216,6 +206,10 @@ void SendProcessor::HandleSend(const net::ConnectionPtr& conn, RemotingCommand r
     in.body = req.body;
     in.properties = properties;
     in.wait_store_msg_ok = wait;
+    std::string half_properties;  // TRAN_MSG=true: stored as a half message
+    if (IsTransactionPrepared(props)) {
+      ToHalfMessage(props, h.properties.value_or(""), &in, &half_properties);
+    }
     if (req.is_oneway()) {
       broker_.store().PutMessageAsync(in, [](store::PutResult) {});
       return;
