@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Orbit builds and tests with. Idempotent: runs apt-get only when
-# something is missing. Nothing else is downloaded at build time.
+# Installs the Debian 12 packages Orbit builds and tests with, and the npm packages of the interop
+# tests (tests/interop/ali-ons, versions pinned by its package-lock.json). Idempotent: runs
+# apt-get / npm only when something is missing. Nothing else is downloaded at build time.
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   rapidjson-dev nlohmann-json3-dev libsimdjson-dev
 )
+# Node.js runs the ali-ons interop test; a machine may have it from elsewhere already.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,4 +28,11 @@ if ((${#missing[@]} > 0)); then
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
+fi
+
+# ali-ons, a RocketMQ client we did not write, for the interop tests.
+interop=tests/interop/ali-ons
+if [[ ! -d "$interop/node_modules/ali-ons" || "$interop/package-lock.json" -nt "$interop/node_modules" ]]; then
+  echo "deps: npm ci in $interop"
+  (cd "$interop" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
