@@ -77,6 +77,12 @@ void RemotingServer::DoAccept() {
 }
 
 void RemotingServer::OnRequest(const ConnectionPtr& conn, RemotingCommand request) {
+  if (filter_) {
+    if (std::optional<RemotingCommand> refused = filter_(conn, request)) {
+      Reply(conn, request, std::move(*refused));  // nothing for a oneway request
+      return;
+    }
+  }
   dispatcher_.Dispatch(conn, std::move(request));
 }
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -39,6 +40,13 @@ struct ConnectionListener {
   std::function<void(const ConnectionPtr&, const Status&)> on_closed;
 };
 
+// Sees every request before its processor (the broker's ACL check, Apache's RPC hook). A
+// returned response is sent instead of dispatching (dropped for a oneway request, which is then
+// not processed either); std::nullopt lets the request through. Runs on the connection's loop
+// thread and must not block.
+using RequestFilter = std::function<std::optional<protocol::RemotingCommand>(
+    const ConnectionPtr& conn, const protocol::RemotingCommand& request)>;
+
 class RemotingServer final : private ConnectionHandler {
  public:
   explicit RemotingServer(ServerOptions options);
@@ -47,6 +55,8 @@ class RemotingServer final : private ConnectionHandler {
   // Register processors and listeners before Start().
   void RegisterProcessor(int32_t code, RequestProcessor processor);
   void AddConnectionListener(ConnectionListener listener);
+  // At most one filter; a later call replaces the earlier one. Before Start().
+  void SetRequestFilter(RequestFilter filter) { filter_ = std::move(filter); }
 
   // Binds and starts accepting. Error when the address cannot be bound.
   Status Start();
@@ -70,6 +80,7 @@ class RemotingServer final : private ConnectionHandler {
   EventLoopGroup loops_;
   RequestDispatcher dispatcher_;
   std::vector<ConnectionListener> listeners_;
+  RequestFilter filter_;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
   uint16_t port_ = 0;
   mutable Mutex mu_;

@@ -80,6 +80,7 @@ class RemotingTest : public ::testing::Test {
         Reply(conn, req, std::move(resp));
       });
     });
+    if (filter_) server_->SetRequestFilter(filter_);
     server_->AddConnectionListener(
         {[this](const ConnectionPtr&) { connected_.fetch_add(1); },
          [this](const ConnectionPtr&, const Status&) { closed_.fetch_add(1); }});
@@ -94,6 +95,7 @@ class RemotingTest : public ::testing::Test {
     return req;
   }
 
+  RequestFilter filter_;  // installed by StartServer when set
   std::unique_ptr<RemotingServer> server_;
   std::string addr_;
   std::atomic<int> never_replied_{0};
@@ -459,6 +461,43 @@ TEST_F(RemotingTest, SyncCallOnIoThreadIsRefused) {
     st.set_value(client.InvokeSync(addr_, Echo("nested"), 100).status());
   });
   EXPECT_EQ(st.get_future().get().code(), ErrorCode::kInternal);
+}
+
+TEST_F(RemotingTest, RequestFilterAnswersInsteadOfTheProcessor) {
+  server_->Shutdown();
+  std::atomic<int> seen{0};
+  filter_ = [&seen](const ConnectionPtr&,
+                    const RemotingCommand& req) -> std::optional<RemotingCommand> {
+    seen.fetch_add(1);
+    const std::string* deny = req.ext_fields.Find("deny");
+    if (deny == nullptr) return std::nullopt;
+    return RemotingCommand::ResponseTo(req, protocol::ResponseCode::kNoPermission, "denied");
+  };
+  StartServer(UnknownCodePolicy::kReplyNotSupported);
+  RemotingClient client;
+  RemotingCommand refused = Echo("no", SerializeType::kRocketmq);
+  refused.ext_fields.Set("deny", "1");
+  auto resp = client.InvokeSync(addr_, std::move(refused), 3000);
+  ASSERT_TRUE(resp.ok()) << resp.status().ToString();
+  EXPECT_EQ(resp->code, protocol::ResponseCode::kNoPermission);
+  EXPECT_EQ(resp->remark.value_or(""), "denied");
+  EXPECT_EQ(resp->serialize_type, SerializeType::kRocketmq);
+  EXPECT_TRUE(resp->body.empty());  // the echo processor never ran
+
+  // A refused oneway request is neither processed nor answered.
+  RemotingCommand oneway = RemotingCommand::Request(kNeverReply);
+  oneway.ext_fields.Set("deny", "1");
+  ASSERT_TRUE(client.InvokeOneway(addr_, std::move(oneway)).ok());
+  ASSERT_TRUE(client.InvokeOneway(addr_, RemotingCommand::Request(kNeverReply)).ok());
+  while (never_replied_.load() == 0) std::this_thread::sleep_for(1ms);
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(never_replied_.load(), 1);
+
+  auto passed = client.InvokeSync(addr_, Echo("yes"), 3000);
+  ASSERT_TRUE(passed.ok());
+  EXPECT_EQ(passed->code, 0);
+  EXPECT_EQ(passed->body, "yes");
+  EXPECT_EQ(seen.load(), 4);
 }
 
 TEST(SplitHostPortTest, Forms) {
