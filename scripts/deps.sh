@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   g++ clang clang-format libclang-rt-14-dev cmake ninja-build ccache pkg-config
-  libasio-dev libfmt-dev libspdlog-dev libcli11-dev
+  libasio-dev libfmt-dev libspdlog-dev libcli11-dev libyaml-cpp-dev
   zlib1g-dev liblz4-dev libzstd-dev libisal-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   rapidjson-dev nlohmann-json3-dev libsimdjson-dev

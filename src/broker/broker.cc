@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "broker/acl.h"
 #include "broker/admin_processor.h"
 #include "broker/admin_stats_processor.h"
 #include "broker/client_processor.h"
@@ -66,6 +67,9 @@ Status Broker::Start() {
   if (started_) return Status(ErrorCode::kInternal, "broker already started");
   started_ = true;
   ORBIT_RETURN_IF_ERROR(config_.Validate());
+  if (config_.acl_enable) {  // a bad aclFile stops the start before anything is opened
+    ORBIT_ASSIGN_OR_RETURN(acl_, AclValidator::Open(*fs_, config_.acl_file));
+  }
   if (config_.listen_port == 0) {
     ORBIT_ASSIGN_OR_RETURN(uint16_t port, PickFreePort(config_.bind_address));
     config_.listen_port = port;
@@ -112,6 +116,12 @@ Status Broker::Start() {
   opts.unknown_code_policy = net::UnknownCodePolicy::kReplyNotSupported;
   opts.thread_name = "orbit-broker";
   server_ = std::make_unique<net::RemotingServer>(opts);
+  if (acl_) {
+    server_->SetRequestFilter(
+        [this](const net::ConnectionPtr& conn, const protocol::RemotingCommand& req) {
+          return acl_->Filter(req, conn->remote_address());
+        });
+  }
   send_ = std::make_unique<SendProcessor>(*this);
   pull_ = std::make_unique<PullProcessor>(*this);
   client_ = std::make_unique<ClientProcessor>(*this);
@@ -179,6 +189,9 @@ Status Broker::Start() {
       return store_->GetMaxOffsetInQueue(topic, queue_id);
     });
   });
+  if (acl_) {  // Apache's AclFileWatchService looks every 5 s
+    scheduler_.Add("reload-acl", 5000, 5000, [this] { (void)acl_->ReloadIfChanged(); });
+  }
   scheduler_.Start();
   transactions_->Start();  // the check-back thread, on a master only
   ORBIT_LOG_INFO("broker {} ({}, cluster {}) serving on {}", config_.broker_name,

@@ -49,6 +49,7 @@ class LockProcessor;
 class AdminStatsProcessor;
 class ConsumerAdminProcessor;
 class RuntimeStats;
+class AclValidator;
 
 struct BrokerOptions {
   store::FileSystem* fs = nullptr;  // null: the real file system
@@ -91,6 +92,8 @@ class Broker {
   // Throughput samples for GET_BROKER_RUNTIME_INFO (sampled every second by the scheduler).
   RuntimeStats& runtime_stats() { return *runtime_stats_; }
   net::RemotingServer& server() { return *server_; }
+  // The ACL 1.0 check (aclEnable=true), null when ACL is off.
+  AclValidator* acl() { return acl_.get(); }
   // The store host written into records (brokerIP1:port).
   const protocol::HostAddress& store_host() const { return store_host_; }
 
@@ -135,6 +138,7 @@ class Broker {
   std::unique_ptr<AdminStatsProcessor> admin_stats_;
   std::unique_ptr<ConsumerAdminProcessor> consumer_admin_;
   std::unique_ptr<Registration> registration_;
+  std::unique_ptr<AclValidator> acl_;  // aclEnable: checks every request before its processor
   Scheduler scheduler_;
   std::atomic<bool> topics_changed_{false};
   bool started_ = false;
