@@ -19,20 +19,18 @@ AdminProcessor::AdminProcessor(Broker& broker) : broker_(broker) {
 }
 
 void AdminProcessor::Register(net::RemotingServer& server) {
-  auto reg = [&](int32_t code,
-                 void (AdminProcessor::*fn)(const net::ConnectionPtr&, RemotingCommand)) {
-    server.RegisterProcessor(code, [this, fn](const net::ConnectionPtr& conn, RemotingCommand r) {
-      (this->*fn)(conn, std::move(r));
-    });
-  };
-  reg(RequestCode::kUpdateAndCreateTopic, &AdminProcessor::UpdateAndCreateTopic);
-  reg(RequestCode::kDeleteTopicInBroker, &AdminProcessor::DeleteTopic);
-  reg(RequestCode::kGetAllTopicConfig, &AdminProcessor::GetAllTopicConfig);
-  reg(RequestCode::kUpdateAndCreateSubscriptiongroup,
-      &AdminProcessor::UpdateAndCreateSubscriptionGroup);
-  reg(RequestCode::kDeleteSubscriptiongroup, &AdminProcessor::DeleteSubscriptionGroup);
-  reg(RequestCode::kGetBrokerConfig, &AdminProcessor::GetBrokerConfig);
-  reg(RequestCode::kUpdateBrokerConfig, &AdminProcessor::UpdateBrokerConfig);
+  RegisterMethods<AdminProcessor>(
+      server, this,
+      {
+          {RequestCode::kUpdateAndCreateTopic, &AdminProcessor::UpdateAndCreateTopic},
+          {RequestCode::kDeleteTopicInBroker, &AdminProcessor::DeleteTopic},
+          {RequestCode::kGetAllTopicConfig, &AdminProcessor::GetAllTopicConfig},
+          {RequestCode::kUpdateAndCreateSubscriptiongroup,
+           &AdminProcessor::UpdateAndCreateSubscriptionGroup},
+          {RequestCode::kDeleteSubscriptiongroup, &AdminProcessor::DeleteSubscriptionGroup},
+          {RequestCode::kGetBrokerConfig, &AdminProcessor::GetBrokerConfig},
+          {RequestCode::kUpdateBrokerConfig, &AdminProcessor::UpdateBrokerConfig},
+      });
 }
 
 void AdminProcessor::UpdateAndCreateTopic(const net::ConnectionPtr& conn, RemotingCommand req) {

@@ -38,21 +38,19 @@ void ReplyBody(const net::ConnectionPtr& conn, const RemotingCommand& req, std::
 }  // namespace
 
 void AdminStatsProcessor::Register(net::RemotingServer& server) {
-  auto reg = [&](int32_t code,
-                 void (AdminStatsProcessor::*fn)(const net::ConnectionPtr&, RemotingCommand)) {
-    server.RegisterProcessor(code, [this, fn](const net::ConnectionPtr& conn, RemotingCommand r) {
-      (this->*fn)(conn, std::move(r));
-    });
-  };
-  reg(RequestCode::kGetBrokerRuntimeInfo, &AdminStatsProcessor::GetBrokerRuntimeInfo);
-  reg(RequestCode::kGetTopicStatsInfo, &AdminStatsProcessor::GetTopicStatsInfo);
-  reg(RequestCode::kGetConsumeStats, &AdminStatsProcessor::GetConsumeStats);
-  reg(RequestCode::kQueryTopicConsumeByWho, &AdminStatsProcessor::QueryTopicConsumeByWho);
-  reg(RequestCode::kGetAllSubscriptiongroupConfig,
-      &AdminStatsProcessor::GetAllSubscriptionGroupConfig);
-  reg(RequestCode::kGetAllConsumerOffset, &AdminStatsProcessor::GetAllConsumerOffset);
-  reg(RequestCode::kGetAllDelayOffset, &AdminStatsProcessor::GetAllDelayOffset);
-  reg(RequestCode::kCleanUnusedTopic, &AdminStatsProcessor::CleanUnusedTopic);
+  RegisterMethods<AdminStatsProcessor>(
+      server, this,
+      {
+          {RequestCode::kGetBrokerRuntimeInfo, &AdminStatsProcessor::GetBrokerRuntimeInfo},
+          {RequestCode::kGetTopicStatsInfo, &AdminStatsProcessor::GetTopicStatsInfo},
+          {RequestCode::kGetConsumeStats, &AdminStatsProcessor::GetConsumeStats},
+          {RequestCode::kQueryTopicConsumeByWho, &AdminStatsProcessor::QueryTopicConsumeByWho},
+          {RequestCode::kGetAllSubscriptiongroupConfig,
+           &AdminStatsProcessor::GetAllSubscriptionGroupConfig},
+          {RequestCode::kGetAllConsumerOffset, &AdminStatsProcessor::GetAllConsumerOffset},
+          {RequestCode::kGetAllDelayOffset, &AdminStatsProcessor::GetAllDelayOffset},
+          {RequestCode::kCleanUnusedTopic, &AdminStatsProcessor::CleanUnusedTopic},
+      });
 }
 
 std::map<std::string, std::string> AdminStatsProcessor::RuntimeInfo() const {

@@ -16,21 +16,19 @@ using protocol::RequestCode;
 using protocol::ResponseCode;
 
 void ClientProcessor::Register(net::RemotingServer& server) {
-  auto reg = [&](int32_t code,
-                 void (ClientProcessor::*fn)(const net::ConnectionPtr&, RemotingCommand)) {
-    server.RegisterProcessor(code, [this, fn](const net::ConnectionPtr& conn, RemotingCommand r) {
-      (this->*fn)(conn, std::move(r));
-    });
-  };
-  reg(RequestCode::kHeartBeat, &ClientProcessor::HeartBeat);
-  reg(RequestCode::kUnregisterClient, &ClientProcessor::UnregisterClient);
-  reg(RequestCode::kGetConsumerListByGroup, &ClientProcessor::GetConsumerListByGroup);
-  reg(RequestCode::kQueryConsumerOffset, &ClientProcessor::QueryConsumerOffset);
-  reg(RequestCode::kUpdateConsumerOffset, &ClientProcessor::UpdateConsumerOffset);
-  reg(RequestCode::kGetMaxOffset, &ClientProcessor::GetMaxOffset);
-  reg(RequestCode::kGetMinOffset, &ClientProcessor::GetMinOffset);
-  reg(RequestCode::kGetEarliestMsgStoretime, &ClientProcessor::GetEarliestMsgStoretime);
-  reg(RequestCode::kSearchOffsetByTimestamp, &ClientProcessor::SearchOffsetByTimestamp);
+  RegisterMethods<ClientProcessor>(
+      server, this,
+      {
+          {RequestCode::kHeartBeat, &ClientProcessor::HeartBeat},
+          {RequestCode::kUnregisterClient, &ClientProcessor::UnregisterClient},
+          {RequestCode::kGetConsumerListByGroup, &ClientProcessor::GetConsumerListByGroup},
+          {RequestCode::kQueryConsumerOffset, &ClientProcessor::QueryConsumerOffset},
+          {RequestCode::kUpdateConsumerOffset, &ClientProcessor::UpdateConsumerOffset},
+          {RequestCode::kGetMaxOffset, &ClientProcessor::GetMaxOffset},
+          {RequestCode::kGetMinOffset, &ClientProcessor::GetMinOffset},
+          {RequestCode::kGetEarliestMsgStoretime, &ClientProcessor::GetEarliestMsgStoretime},
+          {RequestCode::kSearchOffsetByTimestamp, &ClientProcessor::SearchOffsetByTimestamp},
+      });
 }
 
 void ClientProcessor::HeartBeat(const net::ConnectionPtr& conn, RemotingCommand req) {

@@ -31,17 +31,17 @@ protocol::Connection ToConnection(const ClientChannelInfo& info) {
 }  // namespace
 
 void ConsumerAdminProcessor::Register(net::RemotingServer& server) {
-  auto reg = [&](int32_t code,
-                 void (ConsumerAdminProcessor::*fn)(const net::ConnectionPtr&, RemotingCommand)) {
-    server.RegisterProcessor(code, [this, fn](const net::ConnectionPtr& conn, RemotingCommand r) {
-      (this->*fn)(conn, std::move(r));
-    });
-  };
-  reg(RequestCode::kGetConsumerConnectionList, &ConsumerAdminProcessor::GetConsumerConnectionList);
-  reg(RequestCode::kGetProducerConnectionList, &ConsumerAdminProcessor::GetProducerConnectionList);
-  reg(RequestCode::kInvokeBrokerToResetOffset, &ConsumerAdminProcessor::ResetOffset);
-  reg(RequestCode::kGetConsumerRunningInfo, &ConsumerAdminProcessor::GetConsumerRunningInfo);
-  reg(RequestCode::kConsumeMessageDirectly, &ConsumerAdminProcessor::ConsumeMessageDirectly);
+  RegisterMethods<ConsumerAdminProcessor>(
+      server, this,
+      {
+          {RequestCode::kGetConsumerConnectionList,
+           &ConsumerAdminProcessor::GetConsumerConnectionList},
+          {RequestCode::kGetProducerConnectionList,
+           &ConsumerAdminProcessor::GetProducerConnectionList},
+          {RequestCode::kInvokeBrokerToResetOffset, &ConsumerAdminProcessor::ResetOffset},
+          {RequestCode::kGetConsumerRunningInfo, &ConsumerAdminProcessor::GetConsumerRunningInfo},
+          {RequestCode::kConsumeMessageDirectly, &ConsumerAdminProcessor::ConsumeMessageDirectly},
+      });
 }
 
 void ConsumerAdminProcessor::GetConsumerConnectionList(const net::ConnectionPtr& conn,

@@ -20,6 +20,24 @@ void PullHoldService::Hold(std::string topic, int32_t queue_id, HeldPull pull) {
   held_.fetch_add(1, std::memory_order_relaxed);
 }
 
+template <typename Pred>
+std::vector<HeldPull> PullHoldService::TakeLocked(Table::iterator it, Pred&& wake_it) {
+  std::vector<HeldPull> taken;
+  auto& pulls = it->second;
+  for (size_t i = 0; i < pulls.size();) {
+    if (wake_it(pulls[i])) {
+      taken.push_back(std::move(pulls[i]));
+      pulls[i] = std::move(pulls.back());
+      pulls.pop_back();
+    } else {
+      ++i;
+    }
+  }
+  if (pulls.empty()) table_.erase(it);
+  held_.fetch_sub(taken.size(), std::memory_order_relaxed);
+  return taken;
+}
+
 void PullHoldService::OnMessageArrived(std::string_view topic, int32_t queue_id, int64_t max_offset,
                                        int64_t tags_code) {
   if (held_.load(std::memory_order_relaxed) == 0) return;
@@ -28,19 +46,9 @@ void PullHoldService::OnMessageArrived(std::string_view topic, int32_t queue_id,
     MutexLock lock(mu_);
     auto it = table_.find(KeyRef(topic, queue_id));
     if (it == table_.end()) return;
-    auto& pulls = it->second;
-    for (size_t i = 0; i < pulls.size();) {
-      if (max_offset > pulls[i].pull_from_offset &&
-          MatchesTagsCode(pulls[i].subscription, tags_code)) {
-        wake.push_back(std::move(pulls[i]));
-        pulls[i] = std::move(pulls.back());
-        pulls.pop_back();
-      } else {
-        ++i;
-      }
-    }
-    if (pulls.empty()) table_.erase(it);
-    held_.fetch_sub(wake.size(), std::memory_order_relaxed);
+    wake = TakeLocked(it, [&](const HeldPull& p) {
+      return max_offset > p.pull_from_offset && MatchesTagsCode(p.subscription, tags_code);
+    });
   }
   ResumeNow(std::move(wake));
 }
@@ -60,20 +68,10 @@ void PullHoldService::CheckHeld(
       MutexLock lock(mu_);
       auto it = table_.find(KeyRef(key.first, key.second));
       if (it == table_.end()) continue;
-      auto& pulls = it->second;
-      for (size_t i = 0; i < pulls.size();) {
-        const HeldPull& p = pulls[i];
-        if (max_offset > p.pull_from_offset || now_ms >= p.suspended_at_ms + p.timeout_ms ||
-            p.conn->closed()) {
-          wake.push_back(std::move(pulls[i]));
-          pulls[i] = std::move(pulls.back());
-          pulls.pop_back();
-        } else {
-          ++i;
-        }
-      }
-      if (pulls.empty()) table_.erase(it);
-      held_.fetch_sub(wake.size(), std::memory_order_relaxed);
+      wake = TakeLocked(it, [&](const HeldPull& p) {
+        return max_offset > p.pull_from_offset || now_ms >= p.suspended_at_ms + p.timeout_ms ||
+               p.conn->closed();
+      });
     }
     ResumeNow(std::move(wake));
   }

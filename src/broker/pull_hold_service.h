@@ -71,12 +71,17 @@ class PullHoldService {
       return Ref(a) < Ref(b);
     }
   };
+  using Table = std::map<Key, std::vector<HeldPull>, KeyLess>;
   void ResumeNow(std::vector<HeldPull> pulls);
+  // Removes and returns the pulls of one queue that `wake_it` selects (dropping the queue's
+  // entry when none is left).
+  template <typename Pred>
+  std::vector<HeldPull> TakeLocked(Table::iterator it, Pred&& wake_it) ORBIT_REQUIRES(mu_);
 
   Resume resume_;
   std::atomic<size_t> held_{0};
   mutable Mutex mu_;
-  std::map<Key, std::vector<HeldPull>, KeyLess> table_ ORBIT_GUARDED_BY(mu_);
+  Table table_ ORBIT_GUARDED_BY(mu_);
 };
 
 // Whether a consume-queue tags code passes a TAG subscription (Apache's

@@ -16,8 +16,6 @@ using protocol::ResponseCode;
 
 namespace {
 
-constexpr const char* kFaqHint = "\nSee http://rocketmq.apache.org/docs/faq/ for further details.";
-
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -75,8 +73,9 @@ void PullProcessor::HandlePull(const net::ConnectionPtr& conn, RemotingCommand r
   }
   auto group = broker_.groups().FindOrCreate(h->consumer_group);
   if (!group) {
-    return fail(ResponseCode::kSubscriptionGroupNotExist,
-                "subscription group [" + h->consumer_group + "] does not exist, " + kFaqHint);
+    return fail(
+        ResponseCode::kSubscriptionGroupNotExist,
+        "subscription group [" + h->consumer_group + "] does not exist, " + std::string(kFaqHint));
   }
   if (!group->consume_enable) {
     return fail(ResponseCode::kNoPermission,
@@ -90,7 +89,7 @@ void PullProcessor::HandlePull(const net::ConnectionPtr& conn, RemotingCommand r
   auto topic = broker_.topics().Find(h->topic);
   if (!topic) {
     return fail(ResponseCode::kTopicNotExist,
-                "topic[" + h->topic + "] not exist, apply first please! " + kFaqHint);
+                "topic[" + h->topic + "] not exist, apply first please! " + std::string(kFaqHint));
   }
   if ((topic->perm & protocol::kPermRead) == 0) {
     return fail(ResponseCode::kNoPermission,

@@ -3,16 +3,36 @@
 // Small helpers the processors share: answering with a code and remark, decoding a typed header
 // or answering SYSTEM_ERROR, and parsing a peer's "ip:port".
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "base/status.h"
 #include "net/dispatcher.h"
+#include "net/remoting_server.h"
 #include "protocol/message_id.h"
 #include "protocol/remoting_command.h"
 
 namespace orbit::broker {
+
+// What Apache appends to remarks that send users to its FAQ (FAQUrl.suggestTodo).
+inline constexpr std::string_view kFaqHint =
+    "\nSee http://rocketmq.apache.org/docs/faq/ for further details.";
+
+// Registers member functions of a processor as the handlers of their request codes.
+template <typename P>
+using ProcessorMethod = void (P::*)(const net::ConnectionPtr&, protocol::RemotingCommand);
+template <typename P>
+void RegisterMethods(net::RemotingServer& server, P* self,
+                     std::initializer_list<std::pair<int32_t, ProcessorMethod<P>>> methods) {
+  for (const auto& [code, fn] : methods) {
+    server.RegisterProcessor(
+        code, [self, fn = fn](const net::ConnectionPtr& conn, protocol::RemotingCommand req) {
+          (self->*fn)(conn, std::move(req));
+        });
+  }
+}
 
 inline void ReplyCode(const net::ConnectionPtr& conn, const protocol::RemotingCommand& req,
                       int32_t code, std::optional<std::string> remark = std::nullopt) {

@@ -18,7 +18,6 @@ using protocol::ResponseCode;
 
 namespace {
 
-constexpr const char* kFaqHint = "\nSee http://rocketmq.apache.org/docs/faq/ for further details.";
 // MQVersion.Version.V3_4_9: from this request version on the header's maxReconsumeTimes counts.
 constexpr int32_t kVersionV3_4_9 = 121;
 constexpr int32_t kDlqQueueNums = 1;  // DLQ_NUMS_PER_GROUP
@@ -70,7 +69,7 @@ void SendBackProcessor::HandleSendBack(const net::ConnectionPtr& conn, RemotingC
   auto group = broker_.groups().FindOrCreate(h->group);
   if (!group) {
     return fail(ResponseCode::kSubscriptionGroupNotExist,
-                "subscription group not exist, " + h->group + " " + kFaqHint);
+                "subscription group not exist, " + h->group + " " + std::string(kFaqHint));
   }
   if (!protocol::IsWriteable(config.broker_permission)) {
     return fail(ResponseCode::kNoPermission,

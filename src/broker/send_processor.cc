@@ -21,9 +21,6 @@ using protocol::ResponseCode;
 
 namespace {
 
-constexpr const char* kApplyTopicHint =
-    "\nSee http://rocketmq.apache.org/docs/faq/ for further details.";
-
 int32_t RandomQueue(int32_t write_queue_nums) {
   thread_local std::minstd_rand rng{std::random_device{}()};
   if (write_queue_nums <= 0) return 0;
@@ -116,7 +113,7 @@ void SendProcessor::HandleSend(const net::ConnectionPtr& conn, RemotingCommand r
     }
     if (!topic_config) {
       return fail(ResponseCode::kTopicNotExist,
-                  "topic[" + h.topic + "] not exist, apply first please!" + kApplyTopicHint);
+                  "topic[" + h.topic + "] not exist, apply first please!" + std::string(kFaqHint));
     }
   }
   int32_t queue_limit = std::max(topic_config->write_queue_nums, topic_config->read_queue_nums);
@@ -142,7 +139,7 @@ void SendProcessor::HandleSend(const net::ConnectionPtr& conn, RemotingCommand r
     auto group_config = broker_.groups().FindOrCreate(group);
     if (!group_config) {
       return fail(ResponseCode::kSubscriptionGroupNotExist,
-                  "subscription group not exist, " + group + kApplyTopicHint);
+                  "subscription group not exist, " + group + std::string(kFaqHint));
     }
     int32_t max_reconsume = h.max_reconsume_times.value_or(group_config->retry_max_times);
     if (reconsume_times >= max_reconsume) {
