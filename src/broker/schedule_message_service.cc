@@ -117,7 +117,9 @@ void ScheduleMessageService::Loop() {
     }
     lock.lock();
     auto deadline = std::chrono::steady_clock::time_point(std::chrono::milliseconds(wake));
-    stop_cv_.wait_until(lock, deadline, [this] { return stop_; });
+    while (!stop_ && std::chrono::steady_clock::now() < deadline) {
+      stop_cv_.wait_until(lock, deadline);
+    }
   }
 }
 
