@@ -11,7 +11,7 @@ set(BROKER_core_SRCS
   send_processor.cc)
 set(BROKER_core_DEPS orbit::broker_config orbit::broker_managers orbit::broker_clients
   orbit::store orbit::net)
-set(BROKER_core_TESTS tests/broker_test.cc)
+set(BROKER_core_TESTS tests/broker_test.cc tests/broker_test_support.cc)
 set(BROKER_core_TEST_LABELS integration)
 set(BROKER_core_TEST_DEPS orbit_golden_support)
 

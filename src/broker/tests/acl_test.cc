@@ -9,9 +9,9 @@
 #include <fstream>
 
 #include "broker/broker.h"
+#include "broker/tests/broker_test_support.h"
 #include "golden/golden.h"
 #include "golden/golden_store.h"
-#include "net/remoting_client.h"
 #include "protocol/codes.h"
 #include "protocol/headers.h"
 #include "protocol/properties.h"
@@ -271,37 +271,19 @@ TEST(AclConfigTest, ReloadKeepsLastGoodConfig) {
 
 // ---- a real broker ----
 
-class AclBrokerTest : public ::testing::Test {
+class AclBrokerTest : public test_support::BrokerFixture {
  protected:
-  void TearDown() override {
-    client_.Shutdown();
-    if (broker_) broker_->Shutdown();
-  }
+  AclBrokerTest() : BrokerFixture("broker-acl", "orbit-test-") {}
+  void SetUp() override {}  // each test starts its broker with its own ACL settings
 
   Status StartBroker(bool acl_enable, std::string_view yaml) {
-    BrokerConfig config;
-    config.broker_name = "broker-acl";
-    config.broker_ip1 = "127.0.0.1";
-    config.broker_ip2 = "127.0.0.1";
-    config.listen_port = 0;
-    config.bind_address = "127.0.0.1";
-    config.server_worker_threads = 1;
-    config.store.store_path_root_dir = dir_.path() + "/store";
-    config.store.mapped_file_size_commit_log = 4 << 20;
-    config.store.mapped_file_size_consume_queue = 20 * 1000;
-    config.store.max_hash_slot_num = 1000;
-    config.store.max_index_num = 4000;
-    config.acl_enable = acl_enable;
-    config.acl_file = dir_.path() + "/plain_acl.yml";
-    if (!yaml.empty()) WriteFile(config.acl_file, yaml);
-    broker_ = std::make_unique<Broker>(config);
-    return broker_->Start();
-  }
-
-  RemotingCommand Call(RemotingCommand req) {
-    auto r = client_.InvokeSync(broker_->addr(), std::move(req), 5000);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(*r) : RemotingCommand{};
+    std::string acl_file = dir_.path() + "/plain_acl.yml";
+    if (!yaml.empty()) WriteFile(acl_file, yaml);
+    tweak_ = [acl_enable, acl_file](BrokerConfig& config) {
+      config.acl_enable = acl_enable;
+      config.acl_file = acl_file;
+    };
+    return TryStartBroker();
   }
 
   static RemotingCommand Send(const std::string& topic) {
@@ -333,10 +315,6 @@ class AclBrokerTest : public ::testing::Test {
     SignRequest(&req, ak, sk);
     return req;
   }
-
-  testing::TempDir dir_;
-  net::RemotingClient client_;
-  std::unique_ptr<Broker> broker_;
 };
 
 TEST_F(AclBrokerTest, SignedRequestsFromAllowedAccountsOnly) {

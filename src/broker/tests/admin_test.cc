@@ -23,8 +23,7 @@ RemotingCommand QueryRequest(const std::string& topic, const std::string& key, b
   h.max_num = 32;
   h.begin_timestamp = 0;
   h.end_timestamp = std::numeric_limits<int64_t>::max();
-  RemotingCommand req = RemotingCommand::Request(RequestCode::kQueryMessage);
-  h.Encode(&req.ext_fields);
+  RemotingCommand req = Request(RequestCode::kQueryMessage, h);
   if (unique) req.ext_fields.Set("_UNIQUE_KEY_QUERY", "true");
   return req;
 }

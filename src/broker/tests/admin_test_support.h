@@ -1,7 +1,7 @@
 #pragma once
 
-// Shared by the admin integration tests (admin_test.cc, consumer_admin_test.cc): a broker named
-// broker-a (as in the golden captures) on a loopback ephemeral port, an admin client, a consumer
+// Shared by the admin integration tests (admin_test.cc, consumer_admin_test.cc): the broker of
+// broker_test_support.h named broker-a (as in the golden captures), an admin client, a consumer
 // client that answers what the broker sends it, and helpers to send, create topics, commit
 // offsets and send heartbeats.
 
@@ -13,9 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "broker/broker.h"
+#include "broker/tests/broker_test_support.h"
 #include "golden/golden.h"
-#include "golden/golden_store.h"
 #include "net/remoting_client.h"
 #include "protocol/bodies.h"
 #include "protocol/codes.h"
@@ -28,6 +27,7 @@ using protocol::MessageQueue;
 using protocol::RemotingCommand;
 using protocol::RequestCode;
 using protocol::ResponseCode;
+using test_support::Request;
 
 // JSON member names of a body (keys before ':'), to compare with a golden capture's.
 inline std::set<std::string> JsonNames(const std::string& json) {
@@ -48,69 +48,24 @@ inline const orbit::testing::GoldenFrame& GoldenFrameAt(
   return f.front();
 }
 
-class AdminTest : public ::testing::Test {
+class AdminTest : public test_support::BrokerFixture {
  protected:
-  void SetUp() override {
-    BrokerConfig config;
-    config.broker_name = "broker-a";  // as in the golden captures
-    config.broker_ip1 = "127.0.0.1";
-    config.broker_ip2 = "127.0.0.1";
-    config.listen_port = 0;
-    config.bind_address = "127.0.0.1";
-    config.server_worker_threads = 1;
-    config.store.store_path_root_dir = dir_.path() + "/store";
-    config.store.mapped_file_size_commit_log = 4 << 20;
-    config.store.mapped_file_size_consume_queue = 20 * 1000;
-    config.store.max_hash_slot_num = 1000;
-    config.store.max_index_num = 4000;
-    broker_ = std::make_unique<Broker>(config);
-    Status st = broker_->Start();
-    ASSERT_TRUE(st.ok()) << st.ToString();
-    addr_ = broker_->addr();
-  }
+  // broker-a, as in the golden captures; calls may wait for a consumer's answer (or its timeout).
+  AdminTest() : BrokerFixture("broker-a", "orbit-admin-test-") { call_timeout_ms_ = 15000; }
   void TearDown() override {
-    client_->Shutdown();
     consumer_->Shutdown();
-    if (broker_) broker_->Shutdown();
-  }
-
-  RemotingCommand Call(RemotingCommand req, net::RemotingClient* via = nullptr) {
-    auto r = (via != nullptr ? via : client_.get())->InvokeSync(addr_, std::move(req), 15000);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(*r) : RemotingCommand{};
-  }
-
-  template <typename H>
-  RemotingCommand Request(int32_t code, const H& h) {
-    RemotingCommand req = RemotingCommand::Request(code);
-    h.Encode(&req.ext_fields);
-    return req;
+    BrokerFixture::TearDown();
   }
 
   // Sends one message and waits until it is dispatched (consume queue and index).
   protocol::SendMessageResponseHeader Send(const std::string& topic, const std::string& body,
                                            const std::string& keys, const std::string& uniq = "",
                                            int32_t queue_id = 0) {
-    protocol::SendMessageRequestHeaderV2 h;
-    h.a = "PG";
-    h.b = topic;
-    h.c = "TBW102";
-    h.d = 4;
-    h.e = queue_id;
-    h.g = 1700000000000;
     protocol::MessageProperties props;
     props.Set(protocol::kPropertyTags, "T");
     if (!keys.empty()) props.Set(protocol::kPropertyKeys, keys);
     if (!uniq.empty()) props.Set(protocol::kPropertyUniqKey, uniq);
-    h.i = protocol::EncodeProperties(props);
-    RemotingCommand req = Request(RequestCode::kSendMessageV2, h);
-    req.body = body;
-    RemotingCommand resp = Call(std::move(req));
-    EXPECT_EQ(resp.code, ResponseCode::kSuccess) << resp.remark.value_or("");
-    EXPECT_TRUE(broker_->store().WaitDispatched(5000));
-    auto out = protocol::SendMessageResponseHeader::Decode(resp.ext_fields);
-    EXPECT_TRUE(out.ok());
-    return out.ok() ? *out : protocol::SendMessageResponseHeader{};
+    return SendAndWait(test_support::SendRequestV2(topic, body, props, queue_id));
   }
 
   void CreateTopic(const std::string& topic, int32_t queues) {
@@ -137,30 +92,13 @@ class AdminTest : public ::testing::Test {
   // `producer_group` when given.
   void Heartbeat(net::RemotingClient* via, const std::string& client_id, const std::string& group,
                  const std::string& topic, const std::string& producer_group = "") {
-    protocol::HeartbeatData hb;
-    hb.client_id = client_id;
-    protocol::ConsumerData cd;
-    cd.group_name = group;
-    cd.consume_type = protocol::ConsumeType::kConsumePassively;
-    cd.message_model = protocol::MessageModel::kClustering;
-    cd.consume_from_where = protocol::ConsumeFromWhere::kConsumeFromFirstOffset;
-    protocol::SubscriptionData sub;
-    sub.topic = topic;
-    sub.sub_string = "*";
-    sub.sub_version = 1;
-    cd.subscription_data_set.push_back(sub);
-    hb.consumer_data_set.push_back(cd);
+    protocol::HeartbeatData hb = test_support::ConsumerHeartbeat(
+        client_id, group, topic, protocol::ConsumeFromWhere::kConsumeFromFirstOffset);
     if (!producer_group.empty()) hb.producer_data_set.push_back({producer_group});
-    RemotingCommand req = RemotingCommand::Request(RequestCode::kHeartBeat);
-    req.body = hb.Encode();
-    ASSERT_EQ(Call(std::move(req), via).code, ResponseCode::kSuccess);
+    ASSERT_EQ(Call(*via, test_support::HeartbeatRequest(hb)).code, ResponseCode::kSuccess);
   }
 
-  orbit::testing::TempDir dir_{"orbit-admin-test-"};
-  std::unique_ptr<Broker> broker_;
-  std::unique_ptr<net::RemotingClient> client_ = std::make_unique<net::RemotingClient>();
   std::unique_ptr<net::RemotingClient> consumer_ = std::make_unique<net::RemotingClient>();
-  std::string addr_;
 };
 
 }  // namespace orbit::broker::admin_test

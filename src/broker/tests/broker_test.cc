@@ -10,7 +10,7 @@
 #include <future>
 #include <thread>
 
-#include "golden/golden_store.h"
+#include "broker/tests/broker_test_support.h"
 #include "net/remoting_client.h"
 #include "protocol/bodies.h"
 #include "protocol/codes.h"
@@ -25,107 +25,42 @@ namespace {
 using protocol::RemotingCommand;
 using protocol::RequestCode;
 using protocol::ResponseCode;
+using test_support::BrokerFixture;
+using test_support::PullRequest;
+using test_support::Records;
+using test_support::Request;
+using test_support::SendRequestV2;
 
-class BrokerTest : public ::testing::Test {
+class BrokerTest : public BrokerFixture {
  protected:
-  void SetUp() override { StartBroker(); }
-  void TearDown() override {
-    client_->Shutdown();
-    if (broker_) broker_->Shutdown();
+  BrokerTest() : BrokerFixture("broker-t", "orbit-broker-test-") {}
+
+  void Configure(BrokerConfig& config) override {
+    config.auto_create_topic_enable = auto_create_topic_;
   }
 
   // Stops broker and client and starts both again on the same store.
   void Restart(bool auto_create_topic = true) {
-    client_->Shutdown();
-    broker_->Shutdown();
-    broker_.reset();
-    client_ = std::make_unique<net::RemotingClient>();
-    StartBroker(auto_create_topic);
+    auto_create_topic_ = auto_create_topic;
+    RestartBroker();
   }
 
-  void StartBroker(bool auto_create_topic = true) {
-    BrokerConfig config;
-    config.broker_name = "broker-t";
-    config.broker_ip1 = "127.0.0.1";
-    config.broker_ip2 = "127.0.0.1";
-    config.listen_port = 0;
-    config.bind_address = "127.0.0.1";
-    config.server_worker_threads = 1;
-    config.auto_create_topic_enable = auto_create_topic;
-    config.store.store_path_root_dir = dir_.path() + "/store";
-    config.store.mapped_file_size_commit_log = 4 << 20;
-    config.store.mapped_file_size_consume_queue = 20 * 1000;
-    config.store.max_hash_slot_num = 1000;
-    config.store.max_index_num = 4000;
-    broker_ = std::make_unique<Broker>(config);
-    Status st = broker_->Start();
-    ASSERT_TRUE(st.ok()) << st.ToString();
-    addr_ = broker_->addr();
+  // Properties: `extra`, then TAGS, KEYS and WAIT, as a Java producer sets them.
+  static RemotingCommand SendRequest(const std::string& topic, const std::string& body,
+                                     const std::string& tags, int32_t queue_id = 0,
+                                     protocol::MessageProperties extra = {}) {
+    extra.Set(protocol::kPropertyTags, tags);
+    extra.Set(protocol::kPropertyKeys, "K-" + body);
+    extra.Set(protocol::kPropertyWaitStoreMsgOk, "true");
+    return SendRequestV2(topic, body, extra, queue_id);
   }
 
-  RemotingCommand Call(RemotingCommand req, int64_t timeout_ms = 5000) {
-    auto r = client_->InvokeSync(addr_, std::move(req), timeout_ms);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(*r) : RemotingCommand{};
-  }
-
-  RemotingCommand SendRequest(const std::string& topic, const std::string& body,
-                              const std::string& tags, int32_t queue_id = 0,
-                              protocol::MessageProperties extra = {}) {
-    RemotingCommand req = RemotingCommand::Request(RequestCode::kSendMessageV2);
-    protocol::SendMessageRequestHeaderV2 h;
-    h.a = "PG";
-    h.b = topic;
-    h.c = "TBW102";
-    h.d = 4;
-    h.e = queue_id;
-    h.g = 1700000000000;
-    protocol::MessageProperties props = std::move(extra);
-    props.Set(protocol::kPropertyTags, tags);
-    props.Set(protocol::kPropertyKeys, "K-" + body);
-    props.Set(protocol::kPropertyWaitStoreMsgOk, "true");
-    h.i = protocol::EncodeProperties(props);
-    h.Encode(&req.ext_fields);
-    req.body = body;
-    return req;
-  }
-
-  // Sends and waits until the message is in its consume queue (dispatch runs behind the put,
-  // as in Apache), so that a pull or query right after sees it.
+  // Sends and waits until the message is in its consume queue.
   void SendOk(const std::string& topic, const std::string& body, const std::string& tags) {
-    RemotingCommand resp = Call(SendRequest(topic, body, tags));
-    ASSERT_EQ(resp.code, ResponseCode::kSuccess) << resp.remark.value_or("");
-    ASSERT_TRUE(broker_->store().WaitDispatched(5000));
+    SendAndWait(SendRequest(topic, body, tags));
   }
 
-  RemotingCommand PullRequest(const std::string& topic, int32_t queue_id, int64_t offset,
-                              const std::string& sub, int64_t suspend_ms, int32_t sys_flag) {
-    RemotingCommand req = RemotingCommand::Request(RequestCode::kPullMessage);
-    protocol::PullMessageRequestHeader h;
-    h.consumer_group = "CG";
-    h.topic = topic;
-    h.queue_id = queue_id;
-    h.queue_offset = offset;
-    h.max_msg_nums = 32;
-    h.sys_flag = sys_flag;
-    h.suspend_timeout_millis = suspend_ms;
-    h.subscription = sub;
-    h.expression_type = "TAG";
-    h.Encode(&req.ext_fields);
-    return req;
-  }
-
-  std::vector<protocol::MessageRecord> Records(const RemotingCommand& resp) {
-    std::vector<protocol::MessageRecord> out;
-    Status st = protocol::DecodeRecords(resp.body, &out);
-    EXPECT_TRUE(st.ok()) << st.ToString();
-    return out;
-  }
-
-  testing::TempDir dir_{"orbit-broker-test-"};
-  std::unique_ptr<Broker> broker_;
-  std::unique_ptr<net::RemotingClient> client_ = std::make_unique<net::RemotingClient>();
-  std::string addr_;
+  bool auto_create_topic_ = true;
 };
 
 TEST_F(BrokerTest, SendThenPullReturnsTheStoredMessage) {
@@ -249,30 +184,24 @@ TEST_F(BrokerTest, CommitOffsetIsCarriedInThePullAndQueried) {
   ASSERT_EQ(Call(std::move(pull)).code, ResponseCode::kSuccess);
   EXPECT_EQ(broker_->offsets().Query("CG", "TopicO", 0), 7);
 
-  RemotingCommand update = RemotingCommand::Request(RequestCode::kUpdateConsumerOffset);
   protocol::UpdateConsumerOffsetRequestHeader uh;
   uh.consumer_group = "CG";
   uh.topic = "TopicO";
   uh.queue_id = 0;
   uh.commit_offset = 1;
-  uh.Encode(&update.ext_fields);
-  ASSERT_EQ(Call(std::move(update)).code, ResponseCode::kSuccess);
+  ASSERT_EQ(Call(Request(RequestCode::kUpdateConsumerOffset, uh)).code, ResponseCode::kSuccess);
 
-  RemotingCommand query = RemotingCommand::Request(RequestCode::kQueryConsumerOffset);
   protocol::QueryConsumerOffsetRequestHeader qh;
   qh.consumer_group = "CG";
   qh.topic = "TopicO";
   qh.queue_id = 0;
-  qh.Encode(&query.ext_fields);
-  RemotingCommand q = Call(std::move(query));
+  RemotingCommand q = Call(Request(RequestCode::kQueryConsumerOffset, qh));
   ASSERT_EQ(q.code, ResponseCode::kSuccess);
   EXPECT_EQ(protocol::QueryConsumerOffsetResponseHeader::Decode(q.ext_fields)->offset, 1);
 
   // A group with no offset on a queue whose first message is in memory gets 0 (Apache's rule).
-  RemotingCommand fresh = RemotingCommand::Request(RequestCode::kQueryConsumerOffset);
   qh.consumer_group = "NewGroup";
-  qh.Encode(&fresh.ext_fields);
-  RemotingCommand f = Call(std::move(fresh));
+  RemotingCommand f = Call(Request(RequestCode::kQueryConsumerOffset, qh));
   ASSERT_EQ(f.code, ResponseCode::kSuccess);
   EXPECT_EQ(protocol::QueryConsumerOffsetResponseHeader::Decode(f.ext_fields)->offset, 0);
 }
@@ -281,28 +210,22 @@ TEST_F(BrokerTest, MinMaxAndSearchOffsets) {
   for (int i = 0; i < 3; ++i) {
     SendOk("TopicM", "x", "T");
   }
-  RemotingCommand max = RemotingCommand::Request(RequestCode::kGetMaxOffset);
   protocol::GetMaxOffsetRequestHeader mh;
   mh.topic = "TopicM";
-  mh.Encode(&max.ext_fields);
-  RemotingCommand m = Call(std::move(max));
+  RemotingCommand m = Call(Request(RequestCode::kGetMaxOffset, mh));
   ASSERT_EQ(m.code, ResponseCode::kSuccess);
   EXPECT_EQ(protocol::GetMaxOffsetResponseHeader::Decode(m.ext_fields)->offset, 3);
 
-  RemotingCommand min = RemotingCommand::Request(RequestCode::kGetMinOffset);
   protocol::GetMinOffsetRequestHeader nh;
   nh.topic = "TopicM";
-  nh.Encode(&min.ext_fields);
-  RemotingCommand n = Call(std::move(min));
+  RemotingCommand n = Call(Request(RequestCode::kGetMinOffset, nh));
   ASSERT_EQ(n.code, ResponseCode::kSuccess);
   EXPECT_EQ(protocol::GetMinOffsetResponseHeader::Decode(n.ext_fields)->offset, 0);
 
-  RemotingCommand search = RemotingCommand::Request(RequestCode::kSearchOffsetByTimestamp);
   protocol::SearchOffsetRequestHeader sh;
   sh.topic = "TopicM";
   sh.timestamp = 0;
-  sh.Encode(&search.ext_fields);
-  RemotingCommand s = Call(std::move(search));
+  RemotingCommand s = Call(Request(RequestCode::kSearchOffsetByTimestamp, sh));
   ASSERT_EQ(s.code, ResponseCode::kSuccess);
   EXPECT_EQ(protocol::SearchOffsetResponseHeader::Decode(s.ext_fields)->offset, 0);
 }
@@ -313,33 +236,17 @@ TEST_F(BrokerTest, HeartbeatRegistersAndNotifiesTheGroup) {
   other.RegisterProcessor(RequestCode::kNotifyConsumerIdsChanged,
                           [&](const net::ConnectionPtr&, RemotingCommand) { ++notified; });
   auto heartbeat = [](const std::string& client_id) {
-    protocol::HeartbeatData hb;
-    hb.client_id = client_id;
-    protocol::ConsumerData cd;
-    cd.group_name = "CGH";
-    cd.consume_type = protocol::ConsumeType::kConsumePassively;
-    cd.message_model = protocol::MessageModel::kClustering;
-    cd.consume_from_where = protocol::ConsumeFromWhere::kConsumeFromLastOffset;
-    protocol::SubscriptionData sub;
-    sub.topic = "TopicH";
-    sub.sub_string = "*";
-    sub.sub_version = 1;
-    cd.subscription_data_set.push_back(sub);
-    hb.consumer_data_set.push_back(cd);
-    RemotingCommand req = RemotingCommand::Request(RequestCode::kHeartBeat);
-    req.body = hb.Encode();
-    return req;
+    return test_support::HeartbeatRequest(test_support::ConsumerHeartbeat(
+        client_id, "CGH", "TopicH", protocol::ConsumeFromWhere::kConsumeFromLastOffset));
   };
   ASSERT_EQ(Call(heartbeat("127.0.0.1@one")).code, ResponseCode::kSuccess);
   auto r = other.InvokeSync(addr_, heartbeat("127.0.0.1@two"), 5000);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->code, ResponseCode::kSuccess);
 
-  RemotingCommand list = RemotingCommand::Request(RequestCode::kGetConsumerListByGroup);
   protocol::GetConsumerListByGroupRequestHeader lh;
   lh.consumer_group = "CGH";
-  lh.Encode(&list.ext_fields);
-  RemotingCommand l = Call(std::move(list));
+  RemotingCommand l = Call(Request(RequestCode::kGetConsumerListByGroup, lh));
   ASSERT_EQ(l.code, ResponseCode::kSuccess);
   auto body = protocol::GetConsumerListByGroupResponseBody::Decode(l.body);
   ASSERT_TRUE(body.ok());
@@ -419,7 +326,6 @@ TEST_F(BrokerTest, RetryMessagePastMaxReconsumeGoesToDlq) {
 }
 
 TEST_F(BrokerTest, AdminCreatesListsAndDeletesTopics) {
-  RemotingCommand create = RemotingCommand::Request(RequestCode::kUpdateAndCreateTopic);
   protocol::CreateTopicRequestHeader ch;
   ch.topic = "AdminTopic";
   ch.default_topic = "TBW102";
@@ -427,8 +333,7 @@ TEST_F(BrokerTest, AdminCreatesListsAndDeletesTopics) {
   ch.write_queue_nums = 3;
   ch.perm = 6;
   ch.topic_filter_type = "SINGLE_TAG";
-  ch.Encode(&create.ext_fields);
-  ASSERT_EQ(Call(std::move(create)).code, ResponseCode::kSuccess);
+  ASSERT_EQ(Call(Request(RequestCode::kUpdateAndCreateTopic, ch)).code, ResponseCode::kSuccess);
 
   RemotingCommand all = Call(RemotingCommand::Request(RequestCode::kGetAllTopicConfig));
   ASSERT_EQ(all.code, ResponseCode::kSuccess);
@@ -437,11 +342,9 @@ TEST_F(BrokerTest, AdminCreatesListsAndDeletesTopics) {
   ASSERT_EQ(table->topic_config_table.count("AdminTopic"), 1u);
   EXPECT_EQ(table->topic_config_table["AdminTopic"].read_queue_nums, 3);
 
-  RemotingCommand del = RemotingCommand::Request(RequestCode::kDeleteTopicInBroker);
   protocol::DeleteTopicRequestHeader dh;
   dh.topic = "AdminTopic";
-  dh.Encode(&del.ext_fields);
-  ASSERT_EQ(Call(std::move(del)).code, ResponseCode::kSuccess);
+  ASSERT_EQ(Call(Request(RequestCode::kDeleteTopicInBroker, dh)).code, ResponseCode::kSuccess);
   EXPECT_FALSE(broker_->topics().Find("AdminTopic").has_value());
 }
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <thread>
 
 #include "broker/tests/admin_test_support.h"
@@ -13,7 +14,34 @@
 namespace orbit::broker::admin_test {
 namespace {
 
-class ConsumerAdminTest : public AdminTest {};
+class ConsumerAdminTest : public AdminTest {
+ protected:
+  // The first RESET_CONSUMER_CLIENT_OFFSET the broker pushes to consumer_ (register before its
+  // first heartbeat).
+  std::future<RemotingCommand> FirstResetPushed() {
+    auto pushed = std::make_shared<std::promise<RemotingCommand>>();
+    auto first = std::make_shared<std::atomic<bool>>(true);
+    consumer_->RegisterProcessor(RequestCode::kResetConsumerClientOffset,
+                                 [pushed, first](const net::ConnectionPtr&, RemotingCommand req) {
+                                   if (first->exchange(false)) pushed->set_value(std::move(req));
+                                 });
+    return pushed->get_future();
+  }
+
+  // Has consumer_ answer requests of `code` with SUCCESS and `body`; the future holds the one the
+  // broker forwarded.
+  std::future<RemotingCommand> AnswerWith(int32_t code, std::string body) {
+    auto asked = std::make_shared<std::promise<RemotingCommand>>();
+    consumer_->RegisterProcessor(
+        code, [asked, body](const net::ConnectionPtr& conn, RemotingCommand req) {
+          RemotingCommand resp = RemotingCommand::ResponseTo(req, ResponseCode::kSuccess);
+          resp.body = body;
+          net::Reply(conn, req, std::move(resp));
+          asked->set_value(std::move(req));
+        });
+    return asked->get_future();
+  }
+};
 
 // ---- GET_CONSUMER_CONNECTION_LIST / GET_PRODUCER_CONNECTION_LIST -------------------------------
 
@@ -68,12 +96,7 @@ TEST_F(ConsumerAdminTest, ResetOffsetByTimeCommitsAndTellsTheOnlineClients) {
   ASSERT_GT(t1, broker_->store().GetMessageStoreTimestamp("TopicT", 0, 0));
   Commit("CGT", "TopicT", 0, 3);
 
-  std::promise<RemotingCommand> pushed;
-  std::atomic<bool> first{true};
-  consumer_->RegisterProcessor(RequestCode::kResetConsumerClientOffset,
-                               [&](const net::ConnectionPtr&, RemotingCommand req) {
-                                 if (first.exchange(false)) pushed.set_value(std::move(req));
-                               });
+  auto future = FirstResetPushed();
   Heartbeat(consumer_.get(), "127.0.0.1@c1", "CGT", "TopicT");
 
   protocol::ResetOffsetRequestHeader h;
@@ -91,7 +114,6 @@ TEST_F(ConsumerAdminTest, ResetOffsetByTimeCommitsAndTellsTheOnlineClients) {
   EXPECT_EQ(body->offset_table, (std::map<MessageQueue, int64_t>{{q0, 1}}));
   EXPECT_EQ(broker_->offsets().Query("CGT", "TopicT", 0), 1);
 
-  auto future = pushed.get_future();
   ASSERT_EQ(future.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   RemotingCommand push = future.get();
   EXPECT_TRUE(push.is_oneway());
@@ -112,19 +134,13 @@ TEST_F(ConsumerAdminTest, ResetOffsetByTimeCommitsAndTellsTheOnlineClients) {
   h.is_force = true;
   ASSERT_EQ(Call(Request(RequestCode::kInvokeBrokerToResetOffset, h)).code, ResponseCode::kSuccess);
   EXPECT_EQ(broker_->offsets().Query("CGT", "TopicT", 0), 3);
-  consumer_->Shutdown();  // before the processor's captures go away
 }
 
 TEST_F(ConsumerAdminTest, ResetOffsetForACppAdminSendsTheBodyForC) {
   CreateTopic("TopicT", 1);
   Send("TopicT", "m0", "K");
   Commit("CGT", "TopicT", 0, 1);
-  std::promise<RemotingCommand> pushed;
-  std::atomic<bool> first{true};
-  consumer_->RegisterProcessor(RequestCode::kResetConsumerClientOffset,
-                               [&](const net::ConnectionPtr&, RemotingCommand req) {
-                                 if (first.exchange(false)) pushed.set_value(std::move(req));
-                               });
+  auto future = FirstResetPushed();
   Heartbeat(consumer_.get(), "127.0.0.1@c1", "CGT", "TopicT");
   protocol::ResetOffsetRequestHeader h;
   h.topic = "TopicT";
@@ -136,7 +152,6 @@ TEST_F(ConsumerAdminTest, ResetOffsetForACppAdminSendsTheBodyForC) {
   RemotingCommand r = Call(std::move(req));
   ASSERT_EQ(r.code, ResponseCode::kSuccess) << r.remark.value_or("");
   EXPECT_TRUE(protocol::ResetOffsetBody::Decode(r.body).ok());  // the answer is always Java's
-  auto future = pushed.get_future();
   ASSERT_EQ(future.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   auto body = protocol::ResetOffsetBodyForC::Decode(future.get().body);
   ASSERT_TRUE(body.ok());
@@ -144,7 +159,6 @@ TEST_F(ConsumerAdminTest, ResetOffsetForACppAdminSendsTheBodyForC) {
   EXPECT_EQ(body->offset_table[0].topic, "TopicT");
   EXPECT_EQ(body->offset_table[0].broker_name, "broker-a");
   EXPECT_EQ(body->offset_table[0].offset, 0);
-  consumer_->Shutdown();  // before the processor's captures go away
 }
 
 TEST_F(ConsumerAdminTest, ResetOffsetRefusals) {
@@ -174,15 +188,7 @@ TEST_F(ConsumerAdminTest, RunningInfoIsForwardedToTheClientAndItsAnswerReturned)
   protocol::ConsumerRunningInfo info;
   info.properties["PROP_CONSUME_TYPE"] = "CONSUME_PASSIVELY";
   info.jstack = "stack";
-  std::promise<RemotingCommand> asked;
-  consumer_->RegisterProcessor(RequestCode::kGetConsumerRunningInfo,
-                               [&](const net::ConnectionPtr& conn, RemotingCommand req) {
-                                 RemotingCommand resp =
-                                     RemotingCommand::ResponseTo(req, ResponseCode::kSuccess);
-                                 resp.body = info.Encode();
-                                 net::Reply(conn, req, std::move(resp));
-                                 asked.set_value(std::move(req));
-                               });
+  auto asked = AnswerWith(RequestCode::kGetConsumerRunningInfo, info.Encode());
   Heartbeat(consumer_.get(), "127.0.0.1@c1", "CGI", "TopicI");
   protocol::GetConsumerRunningInfoRequestHeader h;
   h.consumer_group = "CGI";
@@ -193,7 +199,7 @@ TEST_F(ConsumerAdminTest, RunningInfoIsForwardedToTheClientAndItsAnswerReturned)
   auto got = protocol::ConsumerRunningInfo::Decode(r.body);
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(*got, info);
-  auto fwd = asked.get_future().get();
+  auto fwd = asked.get();
   EXPECT_EQ(protocol::GetConsumerRunningInfoRequestHeader::Decode(fwd.ext_fields)->jstack_enable,
             true);
 
@@ -201,23 +207,14 @@ TEST_F(ConsumerAdminTest, RunningInfoIsForwardedToTheClientAndItsAnswerReturned)
   r = Call(Request(RequestCode::kGetConsumerRunningInfo, h));
   EXPECT_EQ(r.code, ResponseCode::kSystemError);
   EXPECT_EQ(r.remark.value_or(""), "The Consumer <CGI> <127.0.0.1@nobody> not online");
-  consumer_->Shutdown();  // before the processor's captures go away
 }
 
 TEST_F(ConsumerAdminTest, ConsumeMessageDirectlyCarriesTheRecordToTheClient) {
   auto sent = Send("TopicD", "direct", "K");
-  std::promise<RemotingCommand> asked;
-  consumer_->RegisterProcessor(RequestCode::kConsumeMessageDirectly,
-                               [&](const net::ConnectionPtr& conn, RemotingCommand req) {
-                                 protocol::ConsumeMessageDirectlyResult result;
-                                 result.consume_result = protocol::CMResult::kCrSuccess;
-                                 result.remark = "ok";
-                                 RemotingCommand resp =
-                                     RemotingCommand::ResponseTo(req, ResponseCode::kSuccess);
-                                 resp.body = result.Encode();
-                                 net::Reply(conn, req, std::move(resp));
-                                 asked.set_value(std::move(req));
-                               });
+  protocol::ConsumeMessageDirectlyResult answer;
+  answer.consume_result = protocol::CMResult::kCrSuccess;
+  answer.remark = "ok";
+  auto asked = AnswerWith(RequestCode::kConsumeMessageDirectly, answer.Encode());
   Heartbeat(consumer_.get(), "127.0.0.1@c1", "CGD", "TopicD");
   protocol::ConsumeMessageDirectlyResultRequestHeader h;
   h.consumer_group = "CGD";
@@ -228,7 +225,7 @@ TEST_F(ConsumerAdminTest, ConsumeMessageDirectlyCarriesTheRecordToTheClient) {
   auto result = protocol::ConsumeMessageDirectlyResult::Decode(r.body);
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->consume_result, protocol::CMResult::kCrSuccess);
-  RemotingCommand fwd = asked.get_future().get();
+  RemotingCommand fwd = asked.get();
   auto fh = protocol::ConsumeMessageDirectlyResultRequestHeader::Decode(fwd.ext_fields);
   ASSERT_TRUE(fh.ok());
   EXPECT_EQ(fh->broker_name, "broker-a");
@@ -239,7 +236,6 @@ TEST_F(ConsumerAdminTest, ConsumeMessageDirectlyCarriesTheRecordToTheClient) {
   h.msg_id = "not-an-id";
   EXPECT_EQ(Call(Request(RequestCode::kConsumeMessageDirectly, h)).code,
             ResponseCode::kSystemError);
-  consumer_->Shutdown();  // before the processor's captures go away
 }
 
 TEST_F(ConsumerAdminTest, AClientThatDoesNotAnswerIsAConsumeTimeout) {

@@ -5,15 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <functional>
 #include <set>
 #include <thread>
 
 #include "broker/broker.h"
 #include "broker/schedule_message_service.h"
+#include "broker/tests/broker_test_support.h"
 #include "golden/golden.h"
-#include "golden/golden_store.h"
-#include "net/remoting_client.h"
 #include "protocol/bodies.h"
 #include "protocol/codes.h"
 #include "protocol/headers.h"
@@ -29,9 +27,11 @@ using protocol::MessageRecord;
 using protocol::RemotingCommand;
 using protocol::RequestCode;
 using protocol::ResponseCode;
+using test_support::BrokerFixture;
+using test_support::kBornTimestamp;
+using test_support::Request;
+using test_support::SendRequestV2;
 using Millis = std::chrono::milliseconds;
-
-constexpr int64_t kBornTimestamp = 1700000000000;
 
 int64_t SinceMs(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start).count();
@@ -43,82 +43,32 @@ std::set<std::string> Names(const protocol::MessageProperties& props) {
   return out;
 }
 
-class DelayTest : public ::testing::Test {
+class DelayTest : public BrokerFixture {
  protected:
-  void SetUp() override { StartBroker(); }
-  void TearDown() override {
-    client_->Shutdown();
-    if (broker_) broker_->Shutdown();
-  }
+  DelayTest() : BrokerFixture("broker-d", "orbit-delay-test-") {}
 
-  void StartBroker(bool auto_create_group = true) {
-    BrokerConfig config;
-    config.broker_name = "broker-d";
-    config.broker_ip1 = "127.0.0.1";
-    config.broker_ip2 = "127.0.0.1";
-    config.listen_port = 0;
-    config.bind_address = "127.0.0.1";
-    config.server_worker_threads = 1;
-    config.auto_create_subscription_group = auto_create_group;
-    config.store.store_path_root_dir = dir_.path() + "/store";
-    config.store.mapped_file_size_commit_log = 4 << 20;
-    config.store.mapped_file_size_consume_queue = 20 * 1000;
-    config.store.max_hash_slot_num = 1000;
-    config.store.max_index_num = 4000;
+  void Configure(BrokerConfig& config) override {
+    config.auto_create_subscription_group = auto_create_group_;
     config.store.message_delay_level = "1s 2s 3s";
-    if (tweak_) tweak_(config);
-    BrokerOptions options;
-    options.fs = fs_;
-    broker_ = std::make_unique<Broker>(config, options);
-    Status st = broker_->Start();
-    ASSERT_TRUE(st.ok()) << st.ToString();
-    addr_ = broker_->addr();
   }
 
   // Stops broker and client (returns how long the broker's shutdown took) and starts both again
   // on the same store.
   int64_t Restart(bool auto_create_group = true) {
-    client_->Shutdown();
-    auto start = std::chrono::steady_clock::now();
-    broker_->Shutdown();
-    int64_t took = SinceMs(start);
-    broker_.reset();
-    client_ = std::make_unique<net::RemotingClient>();
-    StartBroker(auto_create_group);
-    return took;
-  }
-
-  RemotingCommand Call(RemotingCommand req) {
-    auto r = client_->InvokeSync(addr_, std::move(req), 5000);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(*r) : RemotingCommand{};
+    auto_create_group_ = auto_create_group;
+    return RestartBroker();
   }
 
   // Sends one message (WAIT=true, as a Java producer) and returns its offset msgId.
   std::string Send(const std::string& topic, const std::string& body, const std::string& tags,
                    int delay_level = 0) {
-    RemotingCommand req = RemotingCommand::Request(RequestCode::kSendMessageV2);
-    protocol::SendMessageRequestHeaderV2 h;
-    h.a = "PG";
-    h.b = topic;
-    h.c = "TBW102";
-    h.d = 4;
-    h.e = 0;
-    h.g = kBornTimestamp;
     protocol::MessageProperties props;
     props.Set(protocol::kPropertyKeys, "K-" + body);
     props.Set(protocol::kPropertyUniqKey, "U-" + body);
     props.Set(protocol::kPropertyWaitStoreMsgOk, "true");
     if (delay_level > 0) props.Set(protocol::kPropertyDelayTimeLevel, std::to_string(delay_level));
     props.Set(protocol::kPropertyTags, tags);
-    h.i = protocol::EncodeProperties(props);
-    h.Encode(&req.ext_fields);
-    req.body = body;
-    RemotingCommand resp = Call(std::move(req));
-    EXPECT_EQ(resp.code, ResponseCode::kSuccess) << resp.remark.value_or("");
-    EXPECT_TRUE(broker_->store().WaitDispatched(5000));
-    auto sh = protocol::SendMessageResponseHeader::Decode(resp.ext_fields);
-    return sh.ok() ? sh->msg_id : std::string();
+    return SendAndWait(SendRequestV2(topic, body, props)).msg_id;
   }
 
   RemotingCommand SendBackRequest(const std::string& offset_msg_id, const std::string& group,
@@ -132,32 +82,7 @@ class DelayTest : public ::testing::Test {
     h.origin_msg_id = "ORIGIN-FROM-CLIENT";
     h.origin_topic = "whatever";
     h.max_reconsume_times = max_reconsume_times;
-    RemotingCommand req = RemotingCommand::Request(RequestCode::kConsumerSendMsgBack);
-    h.Encode(&req.ext_fields);
-    return req;
-  }
-
-  // The records of one pull from `offset` (none when the pull finds nothing).
-  std::vector<MessageRecord> Pull(const std::string& topic, int32_t queue_id, int64_t offset,
-                                  const std::string& sub = "*") {
-    RemotingCommand req = RemotingCommand::Request(RequestCode::kPullMessage);
-    protocol::PullMessageRequestHeader h;
-    h.consumer_group = "CG";
-    h.topic = topic;
-    h.queue_id = queue_id;
-    h.queue_offset = offset;
-    h.max_msg_nums = 32;
-    h.sys_flag = 0x4;
-    h.suspend_timeout_millis = 0;
-    h.subscription = sub;
-    h.expression_type = "TAG";
-    h.Encode(&req.ext_fields);
-    RemotingCommand resp = Call(std::move(req));
-    std::vector<MessageRecord> out;
-    if (resp.code != ResponseCode::kSuccess) return out;
-    Status st = protocol::DecodeRecords(resp.body, &out);
-    EXPECT_TRUE(st.ok()) << st.ToString();
-    return out;
+    return Request(RequestCode::kConsumerSendMsgBack, h);
   }
 
   // Polls until a pull finds something (at most `timeout_ms`).
@@ -184,31 +109,14 @@ class DelayTest : public ::testing::Test {
     return got;
   }
 
-  // The records of a queue read straight from the store.
-  std::vector<MessageRecord> StoreRecords(std::string_view topic, int32_t queue_id) {
-    std::vector<MessageRecord> out;
-    auto got = broker_->store().GetMessage(topic, queue_id, 0, 32);
-    for (const auto& m : got.messages) {
-      auto rec = protocol::DecodeRecord(m.view());
-      EXPECT_TRUE(rec.ok());
-      if (rec.ok()) out.push_back(std::move(*rec));
-    }
-    return out;
-  }
-
-  testing::TempDir dir_{"orbit-delay-test-"};
-  store::FileSystem* fs_ = nullptr;           // null: the real file system
-  std::function<void(BrokerConfig&)> tweak_;  // applied to the config at each start
-  std::unique_ptr<Broker> broker_;
-  std::unique_ptr<net::RemotingClient> client_ = std::make_unique<net::RemotingClient>();
-  std::string addr_;
+  bool auto_create_group_ = true;
 };
 
 TEST_F(DelayTest, DelayedMessageIsPullableOnlyAfterItsLevel) {
   auto start = std::chrono::steady_clock::now();
   std::string msg_id = Send("TopicD", "later", "TagD", /*delay_level=*/2);
   ASSERT_FALSE(msg_id.empty());
-  auto parked = StoreRecords(kScheduleTopic, 1);
+  auto parked = StoredRecords(kScheduleTopic, 1);
   ASSERT_EQ(parked.size(), 1u);
   EXPECT_EQ(parked[0].OffsetMsgId(), msg_id);
 
@@ -305,7 +213,7 @@ TEST_F(DelayTest, DelayOffsetsPersistAcrossARestartWithoutRedelivery) {
 // the store accepts writes again: not skipped, not repeated.
 TEST_F(DelayTest, FailedAppendIsRetriedNotSkipped) {
   store::FaultFileSystem fault;
-  fs_ = &fault;
+  options_.fs = &fault;
   Restart();
   auto start = std::chrono::steady_clock::now();
   Send("TopicF", "retry me", "T", 1);
@@ -339,7 +247,7 @@ TEST_F(DelayTest, SlaveDoesNotDeliver) {
   Restart();
   EXPECT_FALSE(broker_->schedule().started());
   Send("TopicZ", "parked", "T", 1);
-  EXPECT_EQ(StoreRecords(kScheduleTopic, 0).size(), 1u);
+  EXPECT_EQ(StoredRecords(kScheduleTopic, 0).size(), 1u);
   std::this_thread::sleep_for(Millis(1500));
   EXPECT_TRUE(Pull("TopicZ", 0, 0).empty());
   EXPECT_TRUE(broker_->schedule().OffsetTable().empty());
@@ -351,7 +259,7 @@ TEST_F(DelayTest, SlaveDoesNotDeliver) {
 
 TEST_F(DelayTest, SendBackGoesToRetryThroughTheScheduleTopic) {
   std::string msg_id = Send("TopicS", "failed once", "TagS");
-  auto original = StoreRecords("TopicS", 0);
+  auto original = StoredRecords("TopicS", 0);
   ASSERT_EQ(original.size(), 1u);
 
   auto start = std::chrono::steady_clock::now();
@@ -368,7 +276,7 @@ TEST_F(DelayTest, SendBackGoesToRetryThroughTheScheduleTopic) {
   ASSERT_TRUE(retry_topic.has_value());
   EXPECT_EQ(retry_topic->write_queue_nums, 1);
   EXPECT_EQ(retry_topic->perm, 6);
-  auto parked = StoreRecords(kScheduleTopic, 2);
+  auto parked = StoredRecords(kScheduleTopic, 2);
   ASSERT_EQ(parked.size(), 1u);
   const MessageRecord& p = parked[0];
   EXPECT_EQ(p.body, "failed once");
@@ -408,7 +316,7 @@ TEST_F(DelayTest, SendBackGoesToRetryThroughTheScheduleTopic) {
   resp = Call(SendBackRequest(recs[0].OffsetMsgId(), "GSB", 0));
   ASSERT_EQ(resp.code, ResponseCode::kSuccess) << resp.remark.value_or("");
   ASSERT_TRUE(broker_->store().WaitDispatched(5000));
-  parked = StoreRecords(kScheduleTopic, 2);
+  parked = StoredRecords(kScheduleTopic, 2);
   ASSERT_EQ(parked.size(), 2u);
   EXPECT_EQ(parked[1].reconsume_times, 2);
   EXPECT_EQ(parked[1].properties.Get("DELAY"), "3");
@@ -421,7 +329,7 @@ TEST_F(DelayTest, ExplicitDelayLevelIsUsed) {
   std::string msg_id = Send("TopicX", "explicit", "T");
   ASSERT_EQ(Call(SendBackRequest(msg_id, "GX", /*delay_level=*/1)).code, ResponseCode::kSuccess);
   ASSERT_TRUE(broker_->store().WaitDispatched(5000));
-  auto parked = StoreRecords(kScheduleTopic, 0);
+  auto parked = StoredRecords(kScheduleTopic, 0);
   ASSERT_EQ(parked.size(), 1u);
   EXPECT_EQ(parked[0].properties.Get("DELAY"), "1");
   EXPECT_EQ(PullWhenThere("%RETRY%GX", 0, 0).size(), 1u);
@@ -437,7 +345,7 @@ TEST_F(DelayTest, PastMaxReconsumeTimesGoesToTheDlqAtOnce) {
   EXPECT_EQ(dlq->read_queue_nums, 1);
   EXPECT_EQ(dlq->write_queue_nums, 1);
   EXPECT_EQ(dlq->perm, 6);
-  auto recs = StoreRecords("%DLQ%GDLQ", 0);
+  auto recs = StoredRecords("%DLQ%GDLQ", 0);
   ASSERT_EQ(recs.size(), 1u);
   EXPECT_EQ(recs[0].body, "dead");
   EXPECT_EQ(recs[0].reconsume_times, 1);

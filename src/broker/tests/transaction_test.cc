@@ -7,12 +7,12 @@
 
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
 
 #include "broker/broker.h"
+#include "broker/tests/broker_test_support.h"
 #include "broker/transaction_service.h"
 #include "golden/golden.h"
 #include "golden/golden_store.h"
@@ -33,24 +33,16 @@ namespace {
 using protocol::RemotingCommand;
 using protocol::RequestCode;
 using protocol::ResponseCode;
+using test_support::BrokerFixture;
+using test_support::Request;
+using test_support::WaitFor;
 
 constexpr const char* kGroup = "PG_TX";
-constexpr int64_t kWaitMs = 10000;
 
 int64_t NowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// Polls `done` every 20 ms for up to `timeout_ms`.
-bool WaitFor(const std::function<bool()>& done, int64_t timeout_ms = kWaitMs) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
 }
 
 // What a test producer saw of the check-backs sent to it.
@@ -70,7 +62,6 @@ struct CheckLog {
 RemotingCommand EndTransactionRequest(const std::string& group, int64_t queue_offset,
                                       int64_t commit_log_offset, const std::string& msg_id,
                                       int32_t type, bool from_check) {
-  RemotingCommand req = RemotingCommand::Request(RequestCode::kEndTransaction);
   protocol::EndTransactionRequestHeader h;
   h.producer_group = group;
   h.tran_state_table_offset = queue_offset;
@@ -78,27 +69,19 @@ RemotingCommand EndTransactionRequest(const std::string& group, int64_t queue_of
   h.commit_or_rollback = type;
   h.from_transaction_check = from_check;
   h.msg_id = msg_id;
-  h.Encode(&req.ext_fields);
-  return req;
+  return Request(RequestCode::kEndTransaction, h);
 }
 
-class TransactionTest : public ::testing::Test {
+class TransactionTest : public BrokerFixture {
  protected:
-  void SetUp() override { StartBroker(); }
+  TransactionTest() : BrokerFixture("broker-t", "orbit-tx-test-") { pull_group_ = "CG_TX"; }
+
   void TearDown() override {
     for (auto& c : producers_) c->Shutdown();
-    client_->Shutdown();
-    if (broker_) broker_->Shutdown();
+    BrokerFixture::TearDown();
   }
 
-  void StartBroker() {
-    BrokerConfig config;
-    config.broker_name = "broker-t";
-    config.broker_ip1 = "127.0.0.1";
-    config.broker_ip2 = "127.0.0.1";
-    config.listen_port = 0;
-    config.bind_address = "127.0.0.1";
-    config.server_worker_threads = 1;
+  void Configure(BrokerConfig& config) override {
     config.broker_cluster_name = cluster_;
     config.transaction_check_interval = 500;
     config.transaction_timeout = 1000;
@@ -107,32 +90,12 @@ class TransactionTest : public ::testing::Test {
       config.broker_role = "SLAVE";
       config.broker_id = 1;
     }
-    config.store.store_path_root_dir = dir_.path() + "/store";
-    config.store.mapped_file_size_commit_log = 4 << 20;
-    config.store.mapped_file_size_consume_queue = 20 * 1000;
-    config.store.max_hash_slot_num = 1000;
-    config.store.max_index_num = 4000;
-    broker_ = std::make_unique<Broker>(config);
-    Status st = broker_->Start();
-    ASSERT_TRUE(st.ok()) << st.ToString();
-    addr_ = broker_->addr();
   }
 
   void Restart() {
     for (auto& c : producers_) c->Shutdown();
-    client_->Shutdown();
-    broker_->Shutdown();
-    broker_.reset();
-    client_ = std::make_unique<net::RemotingClient>();
-    StartBroker();
+    RestartBroker();
   }
-
-  RemotingCommand Call(net::RemotingClient& client, RemotingCommand req) {
-    auto r = client.InvokeSync(addr_, std::move(req), 5000);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(*r) : RemotingCommand{};
-  }
-  RemotingCommand Call(RemotingCommand req) { return Call(*client_, std::move(req)); }
 
   // A producer connection that heartbeats as `group` and logs the checks it is sent; with
   // `answer`, it answers each with END_TRANSACTION fromTransactionCheck=true of that type, as
@@ -160,9 +123,7 @@ class TransactionTest : public ::testing::Test {
     protocol::ProducerData pd;
     pd.group_name = group;
     hb.producer_data_set.push_back(pd);
-    RemotingCommand req = RemotingCommand::Request(RequestCode::kHeartBeat);
-    req.body = hb.Encode();
-    EXPECT_EQ(Call(p, std::move(req)).code, ResponseCode::kSuccess);
+    EXPECT_EQ(Call(p, test_support::HeartbeatRequest(hb)).code, ResponseCode::kSuccess);
     return p;
   }
 
@@ -170,15 +131,6 @@ class TransactionTest : public ::testing::Test {
   protocol::SendMessageResponseHeader SendHalf(net::RemotingClient& client,
                                                const std::string& topic, const std::string& body,
                                                int32_t queue_id, const std::string& uniq_key) {
-    RemotingCommand req = RemotingCommand::Request(RequestCode::kSendMessageV2);
-    protocol::SendMessageRequestHeaderV2 h;
-    h.a = kGroup;
-    h.b = topic;
-    h.c = "TBW102";
-    h.d = 4;
-    h.e = queue_id;
-    h.f = protocol::kSysFlagTransactionPrepared;
-    h.g = NowMillis();  // ages are measured from the born time
     protocol::MessageProperties props;
     props.Set(protocol::kPropertyKeys, "K-" + body);
     props.Set(protocol::kPropertyTransactionPrepared, "true");
@@ -187,14 +139,11 @@ class TransactionTest : public ::testing::Test {
     props.Set(protocol::kPropertyProducerGroup, kGroup);
     props.Set(protocol::kPropertyTags, "TagTx");
     props.Set("color", "red");
-    h.i = protocol::EncodeProperties(props);
-    h.Encode(&req.ext_fields);
-    req.body = body;
-    RemotingCommand resp = Call(client, std::move(req));
-    EXPECT_EQ(resp.code, ResponseCode::kSuccess) << resp.remark.value_or("");
-    auto out = protocol::SendMessageResponseHeader::Decode(resp.ext_fields);
-    EXPECT_TRUE(out.ok());
-    return out.ok() ? *out : protocol::SendMessageResponseHeader{};
+    protocol::SendMessageRequestHeaderV2 h = test_support::SendHeaderV2(topic, queue_id, props);
+    h.a = kGroup;
+    h.f = protocol::kSysFlagTransactionPrepared;
+    h.g = NowMillis();  // ages are measured from the born time
+    return SendVia(client, test_support::SendRequestV2(h, body));
   }
 
   static int64_t CommitLogOffset(const protocol::SendMessageResponseHeader& h) {
@@ -203,53 +152,16 @@ class TransactionTest : public ::testing::Test {
     return id.ok() ? id->commit_log_offset : -1;
   }
 
-  // Every record of a queue, straight from the store (system topics have no topic config).
-  std::vector<protocol::MessageRecord> StoredRecords(std::string_view topic, int32_t queue_id) {
-    std::vector<protocol::MessageRecord> out;
-    store::GetResult r = broker_->store().GetMessage(topic, queue_id, 0, 64);
-    for (const auto& m : r.messages) {
-      auto rec = protocol::DecodeRecord(m.view());
-      EXPECT_TRUE(rec.ok());
-      if (rec.ok()) out.push_back(std::move(*rec));
-    }
-    return out;
-  }
-
-  // What a consumer pulls from a queue of a real topic.
-  std::vector<protocol::MessageRecord> Pull(const std::string& topic, int32_t queue_id) {
-    RemotingCommand req = RemotingCommand::Request(RequestCode::kPullMessage);
-    protocol::PullMessageRequestHeader h;
-    h.consumer_group = "CG_TX";
-    h.topic = topic;
-    h.queue_id = queue_id;
-    h.queue_offset = 0;
-    h.max_msg_nums = 32;
-    h.sys_flag = 0x4;
-    h.subscription = "*";
-    h.expression_type = "TAG";
-    h.Encode(&req.ext_fields);
-    RemotingCommand resp = Call(std::move(req));
-    std::vector<protocol::MessageRecord> out;
-    if (resp.code == ResponseCode::kSuccess) {
-      EXPECT_TRUE(protocol::DecodeRecords(resp.body, &out).ok());
-    }
-    return out;
-  }
-
   // Waits until `n` more check passes have run.
   void WaitPasses(int64_t n) {
     int64_t target = broker_->transactions().stats().passes + n;
     ASSERT_TRUE(WaitFor([&] { return broker_->transactions().stats().passes >= target; }));
   }
 
-  testing::TempDir dir_{"orbit-tx-test-"};
   std::string cluster_ = "DefaultCluster";
   int32_t check_max_ = 15;
   bool slave_ = false;
-  std::unique_ptr<Broker> broker_;
-  std::unique_ptr<net::RemotingClient> client_ = std::make_unique<net::RemotingClient>();
   std::vector<std::unique_ptr<net::RemotingClient>> producers_;
-  std::string addr_;
 };
 
 TEST_F(TransactionTest, HalfMessageIsHiddenUntilCommit) {
