@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "apps/store/store_tool.h"
+#include "apps/store/tests/run_tool.h"
 #include "golden/golden_store.h"
 #include "protocol/json.h"
 
@@ -19,21 +20,9 @@ namespace {
 using orbit::protocol::JsonValue;
 using orbit::testing::TempDir;
 
-struct Output {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
 Output RunBenchTool(std::vector<std::string> args) {
-  args.insert(args.begin(), {"orbit-store", "bench"});
-  std::ostringstream out;
-  std::ostringstream err;
-  Output o;
-  o.code = RunCommandLine(args, out, err);
-  o.out = out.str();
-  o.err = err.str();
-  return o;
+  args.insert(args.begin(), "bench");
+  return RunTool(std::move(args));
 }
 
 // A number member; -1 when absent or not a number.

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/store/tests/run_tool.h"
 #include "golden/golden_store.h"
 #include "protocol/json.h"
 
@@ -29,23 +30,6 @@ constexpr const char* kClean = "sample-a-clean";
 constexpr const char* kCrash = "sample-b-crash";
 constexpr int64_t kSegmentSize = 1048576;  // mappedFileSizeCommitLog of both samples
 constexpr int64_t kCqFileSize = 6000;
-
-struct Output {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-Output RunTool(std::vector<std::string> args) {
-  args.insert(args.begin(), "orbit-store");
-  std::ostringstream out;
-  std::ostringstream err;
-  Output o;
-  o.code = RunCommandLine(args, out, err);
-  o.out = out.str();
-  o.err = err.str();
-  return o;
-}
 
 // A fresh writable copy of a sample's store under `dir`.
 std::string Unpack(const TempDir& dir, const char* sample, const char* tarball = "store.tar.zst") {
