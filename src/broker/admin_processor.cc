@@ -67,9 +67,7 @@ void AdminProcessor::DeleteTopic(const net::ConnectionPtr& conn, RemotingCommand
 }
 
 void AdminProcessor::GetAllTopicConfig(const net::ConnectionPtr& conn, RemotingCommand req) {
-  RemotingCommand resp = RemotingCommand::ResponseTo(req, ResponseCode::kSuccess);
-  resp.body = broker_.topics().Snapshot().Encode();
-  net::Reply(conn, req, std::move(resp));
+  ReplyBody(conn, req, broker_.topics().Snapshot().Encode());
 }
 
 void AdminProcessor::UpdateAndCreateSubscriptionGroup(const net::ConnectionPtr& conn,

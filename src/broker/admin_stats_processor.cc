@@ -29,12 +29,6 @@ double DiskUsedRatio(store::FileSystem& fs, const std::string& path) {
   return double(percent) / 100.0;
 }
 
-void ReplyBody(const net::ConnectionPtr& conn, const RemotingCommand& req, std::string body) {
-  RemotingCommand resp = RemotingCommand::ResponseTo(req, ResponseCode::kSuccess);
-  resp.body = std::move(body);
-  net::Reply(conn, req, std::move(resp));
-}
-
 }  // namespace
 
 void AdminStatsProcessor::Register(net::RemotingServer& server) {

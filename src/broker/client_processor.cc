@@ -92,9 +92,7 @@ void ClientProcessor::GetConsumerListByGroup(const net::ConnectionPtr& conn, Rem
   }
   protocol::GetConsumerListByGroupResponseBody body;
   body.consumer_id_list = info->ClientIds();
-  RemotingCommand resp = RemotingCommand::ResponseTo(req, ResponseCode::kSuccess);
-  resp.body = body.Encode();
-  net::Reply(conn, req, std::move(resp));
+  ReplyBody(conn, req, body.Encode());
 }
 
 bool ClientProcessor::InDisk(const std::string& topic, int32_t queue_id, int64_t queue_offset) {

@@ -59,9 +59,7 @@ void ConsumerAdminProcessor::GetConsumerConnectionList(const net::ConnectionPtr&
   body.message_model = group->message_model;
   body.subscription_table.insert(group->subscriptions.begin(), group->subscriptions.end());
   for (const auto& [id, info] : group->channels) body.connection_set.push_back(ToConnection(info));
-  RemotingCommand resp = RemotingCommand::ResponseTo(req, ResponseCode::kSuccess);
-  resp.body = body.Encode();
-  net::Reply(conn, req, std::move(resp));
+  ReplyBody(conn, req, body.Encode());
 }
 
 void ConsumerAdminProcessor::GetProducerConnectionList(const net::ConnectionPtr& conn,
@@ -75,9 +73,7 @@ void ConsumerAdminProcessor::GetProducerConnectionList(const net::ConnectionPtr&
   }
   protocol::ProducerConnection body;
   for (const auto& info : channels) body.connection_set.push_back(ToConnection(info));
-  RemotingCommand resp = RemotingCommand::ResponseTo(req, ResponseCode::kSuccess);
-  resp.body = body.Encode();
-  net::Reply(conn, req, std::move(resp));
+  ReplyBody(conn, req, body.Encode());
 }
 
 void ConsumerAdminProcessor::ResetOffset(const net::ConnectionPtr& conn, RemotingCommand req) {
@@ -158,9 +154,7 @@ void ConsumerAdminProcessor::ResetOffset(const net::ConnectionPtr& conn, Remotin
   }
   protocol::ResetOffsetBody answer;
   answer.offset_table = std::move(offsets);
-  RemotingCommand resp = RemotingCommand::ResponseTo(req, ResponseCode::kSuccess);
-  resp.body = answer.Encode();
-  net::Reply(conn, req, std::move(resp));
+  ReplyBody(conn, req, answer.Encode());
 }
 
 void ConsumerAdminProcessor::GetConsumerRunningInfo(const net::ConnectionPtr& conn,

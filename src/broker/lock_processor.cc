@@ -31,9 +31,7 @@ void LockProcessor::LockBatchMq(const net::ConnectionPtr& conn, RemotingCommand 
   protocol::LockBatchResponseBody out;
   out.lock_ok_mq_set = broker_.rebalance_locks().TryLockBatch(
       body->consumer_group, body->mq_set, body->client_id, broker_.clock().NowMillis());
-  RemotingCommand resp = RemotingCommand::ResponseTo(req, ResponseCode::kSuccess);
-  resp.body = out.Encode();
-  net::Reply(conn, req, std::move(resp));
+  ReplyBody(conn, req, out.Encode());
 }
 
 void LockProcessor::UnlockBatchMq(const net::ConnectionPtr& conn, RemotingCommand req) {

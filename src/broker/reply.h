@@ -39,6 +39,14 @@ inline void ReplyCode(const net::ConnectionPtr& conn, const protocol::RemotingCo
   net::Reply(conn, req, protocol::RemotingCommand::ResponseTo(req, code, std::move(remark)));
 }
 
+// Answers SUCCESS with `body`.
+inline void ReplyBody(const net::ConnectionPtr& conn, const protocol::RemotingCommand& req,
+                      std::string body) {
+  protocol::RemotingCommand resp = protocol::RemotingCommand::ResponseTo(req, 0 /* SUCCESS */);
+  resp.body = std::move(body);
+  net::Reply(conn, req, std::move(resp));
+}
+
 // Decodes the header of `req` as H, or answers SYSTEM_ERROR with the reason (Apache answers a
 // header that does not decode the same way).
 template <typename H>
