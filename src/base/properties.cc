@@ -141,4 +141,46 @@ std::string FormatProperties(const PropertyList& props) {
   return out;
 }
 
+Result<std::string> UpdatePropertiesText(std::string_view text, const PropertyList& updates) {
+  std::vector<bool> seen(updates.size(), false);
+  std::string out;
+  std::string entry;  // the physical lines of one logical line, terminators included
+  auto flush_entry = [&]() -> Status {
+    if (entry.empty()) return Status::Ok();
+    ORBIT_ASSIGN_OR_RETURN(PropertyList parsed, ParseProperties(entry));
+    bool replaced = false;
+    if (parsed.size() == 1) {
+      for (size_t i = 0; i < updates.size(); ++i) {
+        if (updates[i].first != parsed[0].first) continue;
+        out += FormatProperties({updates[i]});
+        seen[i] = true;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += entry;
+    entry.clear();
+    return Status::Ok();
+  };
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    size_t next = end == std::string_view::npos ? text.size() : end + 1;
+    std::string_view line = text.substr(pos, next - pos);
+    entry.append(line);
+    if (end == std::string_view::npos) entry.push_back('\n');
+    std::string_view bare = line;
+    while (!bare.empty() && (bare.back() == '\n' || bare.back() == '\r')) bare.remove_suffix(1);
+    size_t backslashes = 0;
+    while (backslashes < bare.size() && bare[bare.size() - 1 - backslashes] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) ORBIT_RETURN_IF_ERROR(flush_entry());
+    pos = next;
+  }
+  ORBIT_RETURN_IF_ERROR(flush_entry());
+  for (size_t i = 0; i < updates.size(); ++i) {
+    if (!seen[i]) out += FormatProperties({updates[i]});
+  }
+  return out;
+}
+
 }  // namespace orbit

@@ -21,4 +21,9 @@ Result<PropertyList> ParseProperties(std::string_view text);
 // Writes `key=value` lines (escaping what the parser would misread).
 std::string FormatProperties(const PropertyList& props);
 
+// Rewrites properties text so that each key in `updates` has its new value: every line that
+// sets the key is replaced by `key=value`, keys the text does not set are appended; comments,
+// blank lines and the other keys' lines stay as they were. Fails on a malformed \u escape.
+Result<std::string> UpdatePropertiesText(std::string_view text, const PropertyList& updates);
+
 }  // namespace orbit

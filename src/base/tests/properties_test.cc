@@ -33,5 +33,42 @@ TEST(PropertiesTest, FormatRoundTrips) {
   EXPECT_EQ(*back, props);
 }
 
+TEST(PropertiesTest, UpdateTextKeepsCommentsAndOtherKeys) {
+  const std::string text =
+      "# broker-a\n"
+      "brokerName = broker-a\n"
+      "\n"
+      "! note\n"
+      "autoCreateTopicEnable=true\n"
+      "namesrvAddr=127.0.0.1:9876;\\\n"
+      "    127.0.0.2:9876\n"
+      "autoCreateTopicEnable: true\n"
+      "listenPort=10911";
+  auto updated = UpdatePropertiesText(
+      text,
+      {{"autoCreateTopicEnable", "false"}, {"namesrvAddr", "h:1"}, {"brokerPermission", "4"}});
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(*updated,
+            "# broker-a\n"
+            "brokerName = broker-a\n"
+            "\n"
+            "! note\n"
+            "autoCreateTopicEnable=false\n"
+            "namesrvAddr=h:1\n"
+            "autoCreateTopicEnable=false\n"
+            "listenPort=10911\n"
+            "brokerPermission=4\n");
+  auto parsed = ParseProperties(*updated);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->size(), 5u);
+}
+
+TEST(PropertiesTest, UpdateTextOfEmptyTextAppends) {
+  auto updated = UpdatePropertiesText("", {{"a", " x"}});
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(*updated, "a=\\ x\n");
+  EXPECT_FALSE(UpdatePropertiesText("k=\\u12\n", {{"k", "v"}}).ok());
+}
+
 }  // namespace
 }  // namespace orbit
