@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -54,6 +55,10 @@ int main(int argc, char** argv) {
       return 2;
     }
     for (const auto& k : unknown) std::cerr << "orbit-broker: ignoring unknown key " << k << "\n";
+    // UPDATE_BROKER_CONFIG writes accepted changes back to the file the broker started from.
+    if (config.broker_config_path.empty()) {
+      config.broker_config_path = std::filesystem::absolute(config_file).string();
+    }
   }
   if (!namesrv.empty()) config.namesrv_addr = namesrv;
   if (orbit::Status st = config.Validate(); !st.ok()) {

@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
   app.add_option("--data-dir", data_dir, "store, config files and logs")->capture_default_str();
   app.add_option("-c,--configFile", config_file,
                  "broker.conf: RocketMQ broker and store keys for the broker (ports and "
-                 "directories come from the options here)");
+                 "directories come from the options here; default: DATA_DIR/broker.conf when "
+                 "it exists)");
   app.add_option("--host", host,
                  "address given to clients (default: this host's first non-loopback IPv4)");
   app.add_option("--bind", bind, "address the servers listen on")->capture_default_str();
@@ -46,6 +47,12 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   orbit::broker::BrokerConfig defaults = orbit::broker::BrokerConfig::Defaults();
+  // The broker's config file: -c, else DATA_DIR/broker.conf. UPDATE_BROKER_CONFIG writes accepted
+  // changes back to it (creating DATA_DIR/broker.conf), so they hold across restarts.
+  const std::string data_config = (std::filesystem::path(data_dir) / "broker.conf").string();
+  if (config_file.empty() && std::filesystem::exists(data_config)) config_file = data_config;
+  const std::string config_path =
+      std::filesystem::absolute(config_file.empty() ? data_config : config_file).string();
   std::string file_text;
   if (!config_file.empty()) {
     std::ifstream in(config_file);
@@ -86,6 +93,7 @@ int main(int argc, char** argv) {
       config.listen_port = broker_port;
       config.store.store_path_root_dir = options.data_dir + "/" + config.broker_name;
     }
+    if (config.broker_config_path.empty()) config.broker_config_path = config_path;
   };
   if (print_config) {
     options.brokers = 0;  // nothing started; just show what the broker would run with

@@ -6,16 +6,21 @@
 // GET_BROKER_CONFIG (26: body = every config key as properties text, header `version` = the
 // config's DataVersion) and UPDATE_BROKER_CONFIG (25: body = properties text).
 //
-// UPDATE_BROKER_CONFIG: Apache applies the keys to the live config objects and rewrites the
-// broker's config file. Orbit's processors read BrokerConfig without synchronization on every
-// thread, so Orbit changes nothing at runtime: keys whose value would change are refused with a
-// remark naming them (set them in broker.conf and restart); unknown keys and bad values are
-// refused too; configBlackList and brokerConfigPath answer NO_PERMISSION as in Apache 4.9.6+;
-// a body that changes nothing succeeds. The other admin views live in admin_stats_processor.h,
-// consumer_admin_processor.h, lock_processor.h and query_processor.h.
+// UPDATE_BROKER_CONFIG: as Apache, the new values are checked, written back to the broker's config
+// file (brokerConfigPath, set by -c; only the changed keys' lines are rewritten) and applied.
+// Keys the running broker reads where it uses them (IsRuntimeBrokerConfigKey) take effect at
+// once, by publishing a new config snapshot; the others at the next start, and the reply's remark
+// names them. Without a config file such keys are refused, as nothing could keep them. Unknown
+// keys and bad values are refused with the key named, and nothing changes; configBlackList and
+// brokerConfigPath answer NO_PERMISSION as in Apache 4.9.6+. A change of brokerPermission or
+// namesrvAddr re-registers before the reply (Apache does so for brokerPermission). The other
+// admin views live in admin_stats_processor.h, consumer_admin_processor.h, lock_processor.h and
+// query_processor.h.
 //
 // Threads: runs on the connection's loop (table updates and one small file write each).
 
+#include "base/thread_annotations.h"
+#include "broker/broker_config.h"
 #include "net/remoting_server.h"
 #include "protocol/bodies.h"
 
@@ -38,9 +43,15 @@ class AdminProcessor {
   void GetBrokerConfig(const net::ConnectionPtr& conn, protocol::RemotingCommand req);
   void UpdateBrokerConfig(const net::ConnectionPtr& conn, protocol::RemotingCommand req);
 
+  // Follow-ups of a published change: TBW102 when auto-creation turns on, the topic data version
+  // when the registered permission or name servers change, the check thread's interval.
+  void AfterConfigUpdate(const BrokerConfig& before, const BrokerConfig& after);
+
   Broker& broker_;
-  // Apache's Configuration.dataVersion: stamped at start, never bumped (nothing changes).
-  protocol::DataVersion config_version_;
+  Mutex update_mu_;
+  // Apache's Configuration.dataVersion: stamped at start, bumped by each update that changes a
+  // value.
+  protocol::DataVersion config_version_ ORBIT_GUARDED_BY(update_mu_);
 };
 
 }  // namespace orbit::broker

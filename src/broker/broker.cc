@@ -58,30 +58,32 @@ Broker::Broker(BrokerConfig config, BrokerOptions options)
 Broker::~Broker() { Shutdown(); }
 
 uint16_t Broker::port() const {
-  return server_ ? server_->port() : static_cast<uint16_t>(config_.listen_port);
+  return server_ ? server_->port() : static_cast<uint16_t>(config().listen_port);
 }
 
-std::string Broker::addr() const { return config_.broker_ip1 + ":" + std::to_string(port()); }
+std::string Broker::addr() const { return config().broker_ip1 + ":" + std::to_string(port()); }
 
 Status Broker::Start() {
   if (started_) return Status(ErrorCode::kInternal, "broker already started");
   started_ = true;
-  ORBIT_RETURN_IF_ERROR(config_.Validate());
-  if (config_.acl_enable) {  // a bad aclFile stops the start before anything is opened
-    ORBIT_ASSIGN_OR_RETURN(acl_, AclValidator::Open(*fs_, config_.acl_file));
+  ORBIT_RETURN_IF_ERROR(config().Validate());
+  if (config().acl_enable) {  // a bad aclFile stops the start before anything is opened
+    ORBIT_ASSIGN_OR_RETURN(acl_, AclValidator::Open(*fs_, config().acl_file));
   }
-  if (config_.listen_port == 0) {
-    ORBIT_ASSIGN_OR_RETURN(uint16_t port, PickFreePort(config_.bind_address));
-    config_.listen_port = port;
+  if (config().listen_port == 0) {
+    ORBIT_ASSIGN_OR_RETURN(uint16_t port, PickFreePort(config().bind_address));
+    BrokerConfig with_port = config();
+    with_port.listen_port = port;
+    config_.Publish(std::move(with_port));
   }
   ORBIT_ASSIGN_OR_RETURN(
-      store_host_, ParseHostPort(config_.broker_ip1 + ":" + std::to_string(config_.listen_port)));
+      store_host_, ParseHostPort(config().broker_ip1 + ":" + std::to_string(config().listen_port)));
 
   hold_ = std::make_unique<PullHoldService>(
       [this](const net::ConnectionPtr& conn, protocol::RemotingCommand req) {
         pull_->Resume(conn, std::move(req));
       });
-  const std::string config_dir = config_.store.ConfigDir();
+  const std::string config_dir = config().store.ConfigDir();
   topics_ = std::make_unique<TopicConfigManager>(config_, *fs_, config_dir);
   topics_->set_on_change([this] { topics_changed_.store(true); });
   groups_ = std::make_unique<SubscriptionGroupManager>(config_, *fs_, config_dir);
@@ -99,10 +101,10 @@ Status Broker::Start() {
       hold_->OnMessageArrived(r.topic, r.queue_id, r.queue_offset + 1, r.tags_code);
     }
   };
-  ORBIT_ASSIGN_OR_RETURN(store_, store::MessageStore::Open(config_.store, std::move(so)));
+  ORBIT_ASSIGN_OR_RETURN(store_, store::MessageStore::Open(config().store, std::move(so)));
   schedule_ = std::make_unique<ScheduleMessageService>(*store_, *fs_, config_dir, *clock_);
   ORBIT_RETURN_IF_ERROR(schedule_->Load());
-  if (!config_.IsSlave()) schedule_->Start();
+  if (!config().IsSlave()) schedule_->Start();
 
   consumers_.set_listener(
       [this](ConsumerGroupEvent event, const std::string& group, const ConsumerGroupInfo& info) {
@@ -110,9 +112,9 @@ Status Broker::Start() {
       });
 
   net::ServerOptions opts;
-  opts.host = config_.bind_address;
-  opts.port = static_cast<uint16_t>(config_.listen_port);
-  opts.io_threads = config_.server_worker_threads;
+  opts.host = config().bind_address;
+  opts.port = static_cast<uint16_t>(config().listen_port);
+  opts.io_threads = config().server_worker_threads;
   opts.unknown_code_policy = net::UnknownCodePolicy::kReplyNotSupported;
   opts.thread_name = "orbit-broker";
   server_ = std::make_unique<net::RemotingServer>(opts);
@@ -152,25 +154,25 @@ Status Broker::Start() {
 
   registration_ = std::make_unique<Registration>(*this);
   if (Status st = registration_->RegisterAll(); !st.ok()) {
-    ORBIT_LOG_WARN("{} (retried every {} ms)", st.message(), config_.register_name_server_period);
+    ORBIT_LOG_WARN("{} (retried every {} ms)", st.message(), config().register_name_server_period);
   }
   topics_changed_.store(false);
 
   int64_t register_period =
-      std::max<int64_t>(10000, std::min<int64_t>(config_.register_name_server_period, 60000));
+      std::max<int64_t>(10000, std::min<int64_t>(config().register_name_server_period, 60000));
   scheduler_.Add("register", register_period, register_period, [this] { RegisterBrokerAll(); });
   scheduler_.Add("register-on-change", 500, 500, [this] {
     if (topics_changed_.exchange(false)) RegisterBrokerAll();
   });
-  scheduler_.Add("persist-offsets", config_.flush_consumer_offset_interval,
-                 config_.flush_consumer_offset_interval, [this] {
+  scheduler_.Add("persist-offsets", config().flush_consumer_offset_interval,
+                 config().flush_consumer_offset_interval, [this] {
                    if (Status st = offsets_->Persist(); !st.ok()) {
                      ORBIT_LOG_ERROR("consumer offsets not persisted: {}", st.ToString());
                    }
                  });
   if (schedule_->started()) {
-    scheduler_.Add("persist-delay-offsets", config_.flush_delay_offset_interval,
-                   config_.flush_delay_offset_interval, [this] {
+    scheduler_.Add("persist-delay-offsets", config().flush_delay_offset_interval,
+                   config().flush_delay_offset_interval, [this] {
                      if (Status st = schedule_->Persist(); !st.ok()) {
                        ORBIT_LOG_ERROR("delay offsets not persisted: {}", st.ToString());
                      }
@@ -180,10 +182,10 @@ Status Broker::Start() {
                  [this] { runtime_stats_->Sample(store_->stats(), clock_->NowMillis()); });
   scheduler_.Add("scan-channels", 10000, 10000, [this] {
     int64_t now = clock_->NowMillis();
-    producers_.ScanNotActiveChannels(now, config_.channel_expired_timeout);
-    consumers_.ScanNotActiveChannels(now, config_.channel_expired_timeout);
+    producers_.ScanNotActiveChannels(now, config().channel_expired_timeout);
+    consumers_.ScanNotActiveChannels(now, config().channel_expired_timeout);
   });
-  int64_t hold_check = config_.long_polling_enable ? 1000 : config_.short_polling_time_mills;
+  int64_t hold_check = config().long_polling_enable ? 1000 : config().short_polling_time_mills;
   scheduler_.Add("check-held-pulls", hold_check, hold_check, [this] {
     hold_->CheckHeld(clock_->NowMillis(), [this](std::string_view topic, int32_t queue_id) {
       return store_->GetMaxOffsetInQueue(topic, queue_id);
@@ -194,8 +196,8 @@ Status Broker::Start() {
   }
   scheduler_.Start();
   transactions_->Start();  // the check-back thread, on a master only
-  ORBIT_LOG_INFO("broker {} ({}, cluster {}) serving on {}", config_.broker_name,
-                 config_.broker_role, config_.broker_cluster_name, addr());
+  ORBIT_LOG_INFO("broker {} ({}, cluster {}) serving on {}", config().broker_name,
+                 config().broker_role, config().broker_cluster_name, addr());
   return Status::Ok();
 }
 
@@ -214,7 +216,7 @@ void Broker::RegisterBrokerAll() {
 
 void Broker::OnConsumerGroupEvent(ConsumerGroupEvent event, const std::string& group,
                                   const ConsumerGroupInfo& info) {
-  if (event == ConsumerGroupEvent::kChange && config_.notify_consumer_ids_changed_enable &&
+  if (event == ConsumerGroupEvent::kChange && config().notify_consumer_ids_changed_enable &&
       client_ != nullptr) {
     client_->NotifyConsumerIdsChanged(group, info);
   }
@@ -240,7 +242,7 @@ void Broker::Shutdown() {
     }
   }
   registration_.reset();
-  ORBIT_LOG_INFO("broker {} shut down", config_.broker_name);
+  ORBIT_LOG_INFO("broker {} shut down", config().broker_name);
 }
 
 }  // namespace orbit::broker

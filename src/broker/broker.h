@@ -73,7 +73,12 @@ class Broker {
   uint16_t port() const;
   // "brokerIP1:port" as registered with the name servers.
   std::string addr() const;
-  const BrokerConfig& config() const { return config_; }
+  // The current config snapshot (LiveBrokerConfig): read it where a value is used, so that keys
+  // UPDATE_BROKER_CONFIG changes at runtime (IsRuntimeBrokerConfigKey) take effect.
+  const BrokerConfig& config() const { return config_.get(); }
+  // Publishes a changed config (UPDATE_BROKER_CONFIG). The caller validated it and changed only
+  // runtime keys.
+  void UpdateConfig(BrokerConfig next) { config_.Publish(std::move(next)); }
   const Clock& clock() const { return *clock_; }
 
   store::MessageStore& store() { return *store_; }
@@ -110,7 +115,7 @@ class Broker {
   void OnConsumerGroupEvent(ConsumerGroupEvent event, const std::string& group,
                             const ConsumerGroupInfo& info);
 
-  BrokerConfig config_;
+  LiveBrokerConfig config_;
   BrokerOptions options_;
   const Clock* clock_;
   store::FileSystem* fs_;

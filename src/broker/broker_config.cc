@@ -243,6 +243,9 @@ std::vector<ConfigField<BrokerConfig>> OwnFields() {
                       "ms a send may wait in the queue before it is answered SYSTEM_BUSY"),
       MakeConfigField("logDir", &C::log_dir, "Orbit: directory of broker.log (`$HOME/logs/orbit`)"),
       MakeConfigField("logLevel", &C::log_level, "Orbit: trace, debug, info, warn, error or off"),
+      MakeConfigField("brokerConfigPath", &C::broker_config_path,
+                      "Orbit (Apache 5 key): file that accepted UPDATE_BROKER_CONFIG changes are "
+                      "written back to; set by `-c`"),
   };
 }
 
@@ -273,7 +276,51 @@ std::string FormatBrokerConfig(const BrokerConfig& config) {
 
 std::string BrokerConfigMarkdown() {
   BrokerConfig defaults;  // not Defaults(): the doc must not depend on the machine
-  return ConfigMarkdown(BrokerConfigFields(), defaults);
+  std::vector<ConfigField<BrokerConfig>> fields = BrokerConfigFields();
+  for (auto& field : fields) {
+    if (IsRuntimeBrokerConfigKey(field.key)) field.description += " *(updatable at runtime)*";
+  }
+  return ConfigMarkdown(fields, defaults);
+}
+
+LiveBrokerConfig::LiveBrokerConfig(BrokerConfig initial) {
+  versions_.push_back(std::make_unique<const BrokerConfig>(std::move(initial)));
+  current_.store(versions_.back().get(), std::memory_order_release);
+}
+
+const BrokerConfig& LiveBrokerConfig::Publish(BrokerConfig next) {
+  MutexLock lock(mu_);
+  versions_.push_back(std::make_unique<const BrokerConfig>(std::move(next)));
+  current_.store(versions_.back().get(), std::memory_order_release);
+  return *versions_.back();
+}
+
+std::span<const std::string_view> RuntimeBrokerConfigKeys() {
+  // Each of these is read from Broker::config() at the moment it is used.
+  static constexpr std::string_view kKeys[] = {
+      "namesrvAddr",                      // registration, every period and after changes
+      "brokerPermission",                 // send, pull, send-back checks; registered topic perms
+      "autoCreateTopicEnable",            // topic creation on send
+      "autoCreateSubscriptionGroup",      // group lookup
+      "longPollingEnable",                // each pull that finds nothing
+      "shortPollingTimeMills",            // each pull that finds nothing
+      "notifyConsumerIdsChangedEnable",   // each group change
+      "rejectTransactionMessage",         // each half message
+      "startAcceptSendRequestTimeStamp",  // each send
+      "transactionTimeOut",               // each check pass
+      "transactionCheckMax",              // each check pass
+      "transactionCheckInterval",         // before each check pass
+      "registerBrokerTimeoutMills",       // each registration
+      "channelExpiredTimeout",            // each channel scan
+  };
+  return kKeys;
+}
+
+bool IsRuntimeBrokerConfigKey(std::string_view key) {
+  for (std::string_view k : RuntimeBrokerConfigKeys()) {
+    if (k == key) return true;
+  }
+  return false;
 }
 
 }  // namespace orbit::broker

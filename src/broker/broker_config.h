@@ -9,13 +9,17 @@
 // key with an invalid value is an error that names the key; Validate() checks relations between
 // keys (ranges, roles, addresses).
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/config.h"
 #include "base/status.h"
+#include "base/thread_annotations.h"
 #include "store/store_config.h"
 
 namespace orbit::broker {
@@ -83,6 +87,9 @@ struct BrokerConfig {
   int64_t wait_time_mills_in_send_queue = 200;
   std::string log_dir;  // Orbit: default $HOME/logs/orbit
   std::string log_level = "info";
+  // Apache 5's brokerConfigPath: the file UPDATE_BROKER_CONFIG writes accepted changes back to
+  // (set by -c). Empty: changes hold until the broker stops.
+  std::string broker_config_path;
 
   store::StoreConfig store;
 
@@ -98,6 +105,31 @@ struct BrokerConfig {
   std::vector<std::string> NamesrvAddrs() const;
   bool IsSlave() const { return broker_role == "SLAVE"; }
 };
+
+// The broker's config as its threads see it. Readers take the current snapshot without locking;
+// UPDATE_BROKER_CONFIG publishes a new one. A replaced snapshot is kept until the holder is
+// destroyed (updates are rare admin requests), so a reference taken from get() never dangles,
+// though it may be one update old.
+class LiveBrokerConfig {
+ public:
+  explicit LiveBrokerConfig(BrokerConfig initial);
+  LiveBrokerConfig(const LiveBrokerConfig&) = delete;
+  LiveBrokerConfig& operator=(const LiveBrokerConfig&) = delete;
+
+  const BrokerConfig& get() const { return *current_.load(std::memory_order_acquire); }
+  // Makes `next` the current snapshot and returns it.
+  const BrokerConfig& Publish(BrokerConfig next) ORBIT_EXCLUDES(mu_);
+
+ private:
+  Mutex mu_;
+  std::vector<std::unique_ptr<const BrokerConfig>> versions_ ORBIT_GUARDED_BY(mu_);
+  std::atomic<const BrokerConfig*> current_;
+};
+
+// Keys a running broker applies when UPDATE_BROKER_CONFIG changes them: each is read where it
+// is used, not copied at start. Every other key takes effect at the next start.
+std::span<const std::string_view> RuntimeBrokerConfigKeys();
+bool IsRuntimeBrokerConfigKey(std::string_view key);
 
 // Broker keys first, then the store's (store::StoreConfigFields), each key once.
 const std::vector<ConfigField<BrokerConfig>>& BrokerConfigFields();

@@ -9,5 +9,6 @@ list(APPEND BROKER_core_SRCS
   runtime_stats.cc)
 list(APPEND BROKER_core_TESTS
   tests/admin_test.cc
+  tests/broker_config_update_test.cc
   tests/consumer_admin_test.cc
   tests/rebalance_lock_manager_test.cc)

@@ -6,7 +6,7 @@ set(BROKER_managers_SRCS
   topic_config_manager.cc
   subscription_group_manager.cc
   consumer_offset_manager.cc)
-set(BROKER_managers_DEPS orbit::store)
+set(BROKER_managers_DEPS orbit::broker_config orbit::store)
 set(BROKER_managers_TESTS
   tests/topic_config_manager_test.cc
   tests/subscription_group_manager_test.cc

@@ -25,6 +25,14 @@ std::pair<RemotingCommand, std::string> Registration::BuildRequest() {
   const BrokerConfig& config = broker_.config();
   protocol::RegisterBrokerBody body;
   body.topic_config_serialize_wrapper = broker_.topics().Snapshot();
+  // A broker made read-only or write-only (brokerPermission) registers every topic with that
+  // permission, so that clients stop sending to it or pulling from it.
+  if (!protocol::IsWriteable(config.broker_permission) ||
+      !protocol::IsReadable(config.broker_permission)) {
+    for (auto& [name, topic] : body.topic_config_serialize_wrapper.topic_config_table) {
+      topic.perm = config.broker_permission;
+    }
+  }
   std::string encoded = body.Encode();
   protocol::RegisterBrokerRequestHeader h;
   h.broker_addr = broker_.addr();

@@ -48,7 +48,7 @@ bool IsSystemGroup(std::string_view group) {
          std::find(kInitGroups.begin(), kInitGroups.end(), group) != kInitGroups.end();
 }
 
-SubscriptionGroupManager::SubscriptionGroupManager(const BrokerConfig& config,
+SubscriptionGroupManager::SubscriptionGroupManager(const LiveBrokerConfig& config,
                                                    store::FileSystem& fs, std::string config_dir)
     : config_(config), fs_(fs), config_dir_(std::move(config_dir)) {}
 
@@ -85,7 +85,7 @@ std::optional<SubscriptionGroupConfig> SubscriptionGroupManager::FindOrCreate(
   auto& groups = table_.subscription_group_table;
   if (auto it = groups.find(std::string(group)); it != groups.end()) return it->second;
   if (group.empty()) return std::nullopt;
-  if (!config_.auto_create_subscription_group && !IsSystemGroup(group)) return std::nullopt;
+  if (!config_.get().auto_create_subscription_group && !IsSystemGroup(group)) return std::nullopt;
 
   SubscriptionGroupConfig created = MakeGroup(group);
   groups.emplace(created.group_name, created);

@@ -26,7 +26,7 @@ bool IsSystemGroup(std::string_view group);
 
 class SubscriptionGroupManager {
  public:
-  SubscriptionGroupManager(const BrokerConfig& config, store::FileSystem& fs,
+  SubscriptionGroupManager(const LiveBrokerConfig& config, store::FileSystem& fs,
                            std::string config_dir);
 
   // Loads subscriptionGroup.json (or its .bak) and adds the system groups.
@@ -50,7 +50,7 @@ class SubscriptionGroupManager {
   Status ApplyLocked(const std::string& name,
                      std::optional<protocol::SubscriptionGroupConfig> config) ORBIT_REQUIRES(mu_);
 
-  const BrokerConfig& config_;
+  const LiveBrokerConfig& config_;
   store::FileSystem& fs_;
   const std::string config_dir_;
   mutable Mutex mu_;

@@ -85,7 +85,7 @@ Status ValidateTopicName(std::string_view topic) {
   return Status::Ok();
 }
 
-TopicConfigManager::TopicConfigManager(const BrokerConfig& config, store::FileSystem& fs,
+TopicConfigManager::TopicConfigManager(const LiveBrokerConfig& config, store::FileSystem& fs,
                                        std::string config_dir)
     : config_(config), fs_(fs), config_dir_(std::move(config_dir)) {}
 
@@ -100,27 +100,28 @@ Status TopicConfigManager::Load() {
     table_.data_version = protocol::DataVersion{Clock::System().NowMillis(), 0};
   }
 
+  const BrokerConfig& config = config_.get();
   using protocol::kPermInherit;
   using protocol::kPermRead;
   using protocol::kPermWrite;
   const int32_t rw = kPermRead | kPermWrite;
   PutSystemTopic(MakeTopic(kSelfTestTopic, 1, rw));
-  if (config_.auto_create_topic_enable) {
+  if (config.auto_create_topic_enable) {
     PutSystemTopic(
-        MakeTopic(kAutoCreateTopicKeyTopic, config_.default_topic_queue_nums, kPermInherit | rw));
+        MakeTopic(kAutoCreateTopicKeyTopic, config.default_topic_queue_nums, kPermInherit | rw));
   }
   PutSystemTopic(MakeTopic(kBenchmarkTopic, 1024, rw));
   // The cluster's topic keeps `new TopicConfig()`'s 16 queues.
-  PutSystemTopic(MakeTopic(config_.broker_cluster_name, 16,
-                           kPermInherit | (config_.cluster_topic_enable ? rw : 0)));
+  PutSystemTopic(MakeTopic(config.broker_cluster_name, 16,
+                           kPermInherit | (config.cluster_topic_enable ? rw : 0)));
   PutSystemTopic(
-      MakeTopic(config_.broker_name, 1, kPermInherit | (config_.broker_topic_enable ? rw : 0)));
+      MakeTopic(config.broker_name, 1, kPermInherit | (config.broker_topic_enable ? rw : 0)));
   PutSystemTopic(MakeTopic(kOffsetMovedEventTopic, 1, rw));
   PutSystemTopic(MakeTopic(kScheduleTopic, kScheduleTopicQueueNums, rw));
-  if (config_.trace_topic_enable) PutSystemTopic(MakeTopic(config_.msg_trace_topic_name, 1, rw));
-  if (!config_.broker_cluster_name.empty()) {
+  if (config.trace_topic_enable) PutSystemTopic(MakeTopic(config.msg_trace_topic_name, 1, rw));
+  if (!config.broker_cluster_name.empty()) {
     PutSystemTopic(
-        MakeTopic(config_.broker_cluster_name + "_" + std::string(kReplyTopicPostfix), 1, rw));
+        MakeTopic(config.broker_cluster_name + "_" + std::string(kReplyTopicPostfix), 1, rw));
   }
   ORBIT_LOG_INFO("topics: {} loaded from {} (data version {}:{})", table_.topic_config_table.size(),
                  config_dir_, table_.data_version.timestamp, table_.data_version.counter);
@@ -192,6 +193,14 @@ Status TopicConfigManager::ApplyLocked(const std::string& name, std::optional<To
 }
 
 // Calling thread, after mu_ is released.
+void TopicConfigManager::NextDataVersion() {
+  {
+    MutexLock lock(mu_);
+    table_.data_version.Next(Clock::System().NowMillis());
+  }
+  Changed();
+}
+
 void TopicConfigManager::Changed() {
   if (on_change_) on_change_();
 }
@@ -213,13 +222,14 @@ Result<TopicConfig> TopicConfigManager::CreateTopicInSendMessageMethod(
     }
     // Apache drops TBW102's inherit bit when autoCreateTopicEnable is off (a TBW102 left in
     // topics.json by an earlier run); Orbit refuses the same way without changing the table.
+    const bool auto_create = config_.get().auto_create_topic_enable;
     bool inherit = protocol::IsInherited(def->second.perm) &&
-                   (default_topic != kAutoCreateTopicKeyTopic || config_.auto_create_topic_enable);
+                   (default_topic != kAutoCreateTopicKeyTopic || auto_create);
     if (!inherit) {
       return NotFound("topic " + std::string(topic) + " does not exist and may not be created " +
                       "from " + std::string(default_topic) +
-                      (config_.auto_create_topic_enable ? " (it lacks the inherit permission)"
-                                                        : " (autoCreateTopicEnable is false)"));
+                      (auto_create ? " (it lacks the inherit permission)"
+                                   : " (autoCreateTopicEnable is false)"));
     }
     int32_t queue_nums =
         std::max(0, std::min(client_default_queue_nums, def->second.write_queue_nums));

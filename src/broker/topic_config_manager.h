@@ -47,7 +47,7 @@ Status ValidateTopicName(std::string_view topic);
 
 class TopicConfigManager {
  public:
-  TopicConfigManager(const BrokerConfig& config, store::FileSystem& fs, std::string config_dir);
+  TopicConfigManager(const LiveBrokerConfig& config, store::FileSystem& fs, std::string config_dir);
 
   // Called after every change that the name servers must learn about.
   void set_on_change(std::function<void()> on_change) { on_change_ = std::move(on_change); }
@@ -79,6 +79,9 @@ class TopicConfigManager {
   Status Update(const protocol::TopicConfig& topic_config);
   // Removes the topic (DELETE_TOPIC_IN_BROKER); Ok when it did not exist.
   Status Delete(std::string_view topic);
+  // Bumps the data version without changing a topic (as Apache does when brokerPermission
+  // changes), so that the name servers take the next registration's topic table.
+  void NextDataVersion() ORBIT_EXCLUDES(mu_);
 
  private:
   Status PersistLocked() ORBIT_REQUIRES(mu_);
@@ -89,7 +92,7 @@ class TopicConfigManager {
       ORBIT_REQUIRES(mu_);
   void Changed() ORBIT_EXCLUDES(mu_);
 
-  const BrokerConfig& config_;
+  const LiveBrokerConfig& config_;
   store::FileSystem& fs_;
   const std::string config_dir_;
   std::function<void()> on_change_;

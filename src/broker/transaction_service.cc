@@ -93,12 +93,23 @@ void TransactionService::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void TransactionService::OnIntervalChanged() {
+  {
+    std::lock_guard lock(mu_);
+    interval_changed_ = true;
+  }
+  cv_.notify_all();
+}
+
 void TransactionService::Loop() {
   pthread_setname_np(pthread_self(), "broker-txcheck");
-  const auto interval = std::chrono::milliseconds(broker_.config().transaction_check_interval);
   std::unique_lock lock(mu_);
   while (!stop_) {
-    if (cv_.wait_for(lock, interval, [this] { return stop_; })) break;
+    const auto interval = std::chrono::milliseconds(broker_.config().transaction_check_interval);
+    if (cv_.wait_for(lock, interval, [this] { return stop_ || interval_changed_; })) {
+      interval_changed_ = false;
+      continue;
+    }
     lock.unlock();
     int64_t begin = broker_.clock().NowMillis();
     Check();

@@ -104,6 +104,9 @@ class TransactionService {
   // Stops the check thread (a pass in progress stops at its next message). Idempotent. Must run
   // before the store shuts down and before the consumer offsets are persisted for the last time.
   void Stop();
+  // transactionCheckInterval changed (UPDATE_BROKER_CONFIG): the next pass is that long from
+  // now, not from the last pass.
+  void OnIntervalChanged();
 
   // One check pass over every queue of the half topic (creating its topic config, one queue, as
   // Apache's fetchMessageQueues does).
@@ -152,9 +155,10 @@ class TransactionService {
 
   Broker& broker_;
   std::atomic<bool> stopping_{false};
-  std::mutex mu_;  // guards stop_ for cv_
+  std::mutex mu_;  // guards stop_ and interval_changed_ for cv_
   std::condition_variable cv_;
   bool stop_ = false;
+  bool interval_changed_ = false;
   std::thread thread_;
   std::atomic<int64_t> passes_{0};
   std::atomic<int64_t> checks_sent_{0};

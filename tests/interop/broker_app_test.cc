@@ -1,6 +1,6 @@
-// orbit-broker's command line as an operator meets it: -c with Apache's keys, unknown keys
-// warned about, an invalid value refused with a message naming the key, -p printing the
-// effective config.
+// orbit-broker's and orbit-server's command lines as an operator meets them: -c with Apache's keys,
+// unknown keys warned about, an invalid value refused with a message naming the key, -p printing
+// the effective config.
 
 #include <gtest/gtest.h>
 
@@ -42,6 +42,27 @@ TEST(BrokerApp, PrintsTheEffectiveConfigWithTheFilesKeys) {
                            "fileReservedTime=72", "autoCreateTopicEnable=true"}) {
     EXPECT_NE(r.output.find(line), std::string::npos) << line << " missing in:\n" << r.output;
   }
+}
+
+TEST(BrokerApp, TheConfigFileIsWhereConfigUpdatesAreSaved) {
+  TempDir dir("orbit-broker-app-");
+  BrokerRun r = RunBroker(dir, "brokerName=b\n", {"-p"});
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("brokerConfigPath=" + dir.path() + "/broker.conf\n"), std::string::npos)
+      << r.output;
+}
+
+TEST(ServerApp, ReadsAndSavesConfigInTheDataDirectory) {
+  TempDir dir("orbit-server-app-");
+  std::ofstream(dir.path() + "/broker.conf") << "fileReservedTime=5\n";
+  std::string out = dir.path() + "/out.txt";
+  auto p = ChildProcess::Start({ORBIT_SERVER_BINARY, "--data-dir", dir.path(), "-p"}, out);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->Wait(std::chrono::seconds(20)).value_or(-2), 0);
+  std::string printed = ReadFile(out);
+  EXPECT_NE(printed.find("fileReservedTime=5\n"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("brokerConfigPath=" + dir.path() + "/broker.conf\n"), std::string::npos)
+      << printed;
 }
 
 TEST(BrokerApp, WarnsAboutUnknownKeys) {

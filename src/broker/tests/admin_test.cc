@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <limits>
 
-#include "base/properties.h"
 #include "broker/runtime_stats.h"
 #include "broker/tests/admin_test_support.h"
 #include "protocol/message.h"
@@ -375,47 +374,8 @@ TEST_F(AdminTest, AllSubscriptionGroupsConsumerOffsetsAndDelayOffsets) {
   EXPECT_TRUE(protocol::DelayOffsetSerializeWrapper::Decode(r.body).ok()) << r.body;
 }
 
-// ---- GET_BROKER_CONFIG / UPDATE_BROKER_CONFIG / CLEAN_UNUSED_TOPIC -----------------------------
-
-TEST_F(AdminTest, BrokerConfigIsReportedAndRuntimeChangesAreRefused) {
-  RemotingCommand r = Call(RemotingCommand::Request(RequestCode::kGetBrokerConfig));
-  ASSERT_EQ(r.code, ResponseCode::kSuccess);
-  auto props = ParseProperties(r.body);
-  ASSERT_TRUE(props.ok());
-  std::map<std::string, std::string> kv(props->begin(), props->end());
-  EXPECT_EQ(kv.at("brokerName"), "broker-a");
-  EXPECT_EQ(kv.at("listenPort"), std::to_string(broker_->port()));
-  EXPECT_EQ(kv.at("flushDiskType"), "ASYNC_FLUSH");
-  auto h = protocol::GetBrokerConfigResponseHeader::Decode(r.ext_fields);
-  ASSERT_TRUE(h.ok());
-  auto version = protocol::DataVersion::Decode(h->version);
-  ASSERT_TRUE(version.ok()) << h->version;
-  EXPECT_GT(version->timestamp, 0);
-
-  auto update = [&](const std::string& body) {
-    RemotingCommand req = RemotingCommand::Request(RequestCode::kUpdateBrokerConfig);
-    req.body = body;
-    return Call(std::move(req));
-  };
-  EXPECT_EQ(update("").code, ResponseCode::kSuccess);
-  EXPECT_EQ(update("brokerName=broker-a\nautoCreateTopicEnable=true\n").code,
-            ResponseCode::kSuccess);
-  r = update("autoCreateTopicEnable=false\nfileReservedTime=12\n");
-  EXPECT_EQ(r.code, ResponseCode::kSystemError);
-  EXPECT_NE(r.remark.value_or("").find("autoCreateTopicEnable, fileReservedTime"),
-            std::string::npos)
-      << r.remark.value_or("");
-  EXPECT_TRUE(broker_->config().auto_create_topic_enable);
-  r = update("brokerConfigPath=/tmp/x\n");
-  EXPECT_EQ(r.code, ResponseCode::kNoPermission);
-  EXPECT_EQ(r.remark.value_or(""), "Can not update config in black list.");
-  r = update("noSuchKey=1\n");
-  EXPECT_EQ(r.code, ResponseCode::kSystemError);
-  EXPECT_EQ(r.remark.value_or(""), "unknown broker config key(s): noSuchKey");
-  r = update("listenPort=notanumber\n");
-  EXPECT_EQ(r.code, ResponseCode::kSystemError);
-  EXPECT_NE(r.remark.value_or("").find("listenPort"), std::string::npos);
-}
+// ---- CLEAN_UNUSED_TOPIC (broker config requests: broker_config_update_test.cc)
+// -----------------------------
 
 TEST_F(AdminTest, CleanUnusedTopicDropsQueuesOfTopicsWithoutConfig) {
   CreateTopic("TopicKeep", 1);

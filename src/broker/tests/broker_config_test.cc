@@ -253,6 +253,18 @@ TEST(BrokerConfigTest, NamesrvAddrsDropEmptyEntries) {
   EXPECT_EQ(c.NamesrvAddrs(), (std::vector<std::string>{"a:1", "b:2"}));
 }
 
+TEST(BrokerConfigTest, RuntimeKeysAreKeysOfTheTable) {
+  EXPECT_FALSE(RuntimeBrokerConfigKeys().empty());
+  for (std::string_view key : RuntimeBrokerConfigKeys()) {
+    bool found = false;
+    for (const auto& field : BrokerConfigFields()) found = found || field.key == key;
+    EXPECT_TRUE(found) << key;
+    EXPECT_TRUE(IsRuntimeBrokerConfigKey(key));
+  }
+  EXPECT_FALSE(IsRuntimeBrokerConfigKey("listenPort"));
+  EXPECT_FALSE(IsRuntimeBrokerConfigKey("brokerConfigPath"));
+}
+
 TEST(BrokerConfigDocTest, DocsMatchTheTable) {
   std::ifstream in(std::string(ORBIT_TEST_DATA_DIR) + "/../../docs/config.md");
   ASSERT_TRUE(in) << "docs/config.md missing";

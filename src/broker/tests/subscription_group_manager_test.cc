@@ -23,13 +23,19 @@ class SubscriptionGroupManagerTest : public ::testing::Test {
   SubscriptionGroupManagerTest() { config_.broker_name = "broker-a"; }
 
   std::unique_ptr<SubscriptionGroupManager> Open() {
-    auto manager = std::make_unique<SubscriptionGroupManager>(config_, fs_, kDir);
+    auto manager = std::make_unique<SubscriptionGroupManager>(Live(), fs_, kDir);
     Status loaded = manager->Load();
     EXPECT_TRUE(loaded.ok()) << loaded.ToString();
     return manager;
   }
 
+  // A snapshot holder per manager opened (each outlives its manager).
+  const LiveBrokerConfig& Live() {
+    return *lives_.emplace_back(std::make_unique<LiveBrokerConfig>(config_));
+  }
+
   BrokerConfig config_;
+  std::vector<std::unique_ptr<LiveBrokerConfig>> lives_;
   store::FaultFileSystem fs_;
 };
 
@@ -74,6 +80,18 @@ TEST_F(SubscriptionGroupManagerTest, FindOrCreateWithAutoCreate) {
 
   // Persisted right away.
   EXPECT_TRUE(Open()->Find("CG").has_value());
+}
+
+TEST_F(SubscriptionGroupManagerTest, AutoCreateFollowsTheLiveConfig) {
+  config_.auto_create_subscription_group = false;
+  LiveBrokerConfig live(config_);
+  SubscriptionGroupManager manager(live, fs_, kDir);
+  ASSERT_TRUE(manager.Load().ok());
+  EXPECT_FALSE(manager.FindOrCreate("CG").has_value());
+  BrokerConfig on = live.get();
+  on.auto_create_subscription_group = true;
+  live.Publish(on);
+  EXPECT_TRUE(manager.FindOrCreate("CG").has_value());
 }
 
 TEST_F(SubscriptionGroupManagerTest, FindOrCreateWithoutAutoCreate) {

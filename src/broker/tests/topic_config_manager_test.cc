@@ -43,7 +43,7 @@ class TopicConfigManagerTest : public ::testing::Test {
 
   // A fresh manager on the same files, loaded.
   std::unique_ptr<TopicConfigManager> Open() {
-    auto manager = std::make_unique<TopicConfigManager>(config_, fs_, kDir);
+    auto manager = std::make_unique<TopicConfigManager>(Live(), fs_, kDir);
     manager->set_on_change([this] { ++changes_; });
     Status loaded = manager->Load();
     EXPECT_TRUE(loaded.ok()) << loaded.ToString();
@@ -59,7 +59,13 @@ class TopicConfigManagerTest : public ::testing::Test {
     EXPECT_EQ(topic->perm, perm) << name;
   }
 
+  // A snapshot holder per manager opened (each outlives its manager).
+  const LiveBrokerConfig& Live() {
+    return *lives_.emplace_back(std::make_unique<LiveBrokerConfig>(config_));
+  }
+
   BrokerConfig config_;
+  std::vector<std::unique_ptr<LiveBrokerConfig>> lives_;
   store::FaultFileSystem fs_;
   int changes_ = 0;
 };
@@ -254,7 +260,7 @@ TEST_F(TopicConfigManagerTest, CorruptTopicsJsonFallsBackToBak) {
     ASSERT_TRUE(bak.ok());
     ASSERT_TRUE((*bak)->Write(0, "not json").ok());
   }
-  TopicConfigManager broken(config_, fs_, kDir);
+  TopicConfigManager broken(Live(), fs_, kDir);
   EXPECT_FALSE(broken.Load().ok());
 }
 
@@ -274,7 +280,7 @@ TEST_F(TopicConfigManagerTest, DataVersionCounterIncreasesOnEachChange) {
 }
 
 TEST_F(TopicConfigManagerTest, OnChangeRunsOutsideTheMutex) {
-  TopicConfigManager manager(config_, fs_, kDir);
+  TopicConfigManager manager(Live(), fs_, kDir);
   std::optional<protocol::DataVersion> seen;
   // Calling back into the manager would deadlock if the mutex were still held.
   manager.set_on_change([&] { seen = manager.data_version(); });

@@ -112,6 +112,31 @@ TEST_F(EmbeddedClusterTest, RestartKeepsTheBrokerRegisteredAndItsTopics) {
   EXPECT_TRUE(RouteWith(c, "Kept", 1).has_value());
 }
 
+TEST_F(EmbeddedClusterTest, BrokerPermissionChangesReachTheNameServerBeforeTheReply) {
+  auto cluster = EmbeddedCluster::Start({});
+  ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+  EmbeddedCluster& c = **cluster;
+  ASSERT_TRUE(CreateTopic(c.broker(0), "Drained", 2).ok());
+  ASSERT_TRUE(RouteWith(c, "Drained", 1).has_value());
+
+  // mqadmin updateBrokerConfig -b ADDR -k brokerPermission -v 4: stop taking sends.
+  auto update = [&](const std::string& body) {
+    RemotingCommand req = RemotingCommand::Request(RequestCode::kUpdateBrokerConfig);
+    req.body = body;
+    auto resp = Call(c.broker(0).addr(), std::move(req));
+    return resp.ok() ? resp->code : -1;
+  };
+  ASSERT_EQ(update("brokerPermission=4"), ResponseCode::kSuccess);
+  // Registered before the answer: the very next route already says read-only.
+  auto route = RouteWith(c, "Drained", 1);
+  ASSERT_TRUE(route.has_value());
+  EXPECT_EQ(route->queue_datas[0].perm, 4);
+  ASSERT_EQ(update("brokerPermission=6"), ResponseCode::kSuccess);
+  route = RouteWith(c, "Drained", 1);
+  ASSERT_TRUE(route.has_value());
+  EXPECT_EQ(route->queue_datas[0].perm, 6);
+}
+
 TEST_F(EmbeddedClusterTest, ShutdownUnregistersBrokers) {
   auto cluster = EmbeddedCluster::Start({});
   ASSERT_TRUE(cluster.ok());
