@@ -1,8 +1,10 @@
-#include "broker/scheduler.h"
+#include "base/scheduler.h"
 
 #include <pthread.h>
 
-namespace orbit::broker {
+namespace orbit {
+
+Scheduler::Scheduler(std::string thread_name) : thread_name_(std::move(thread_name)) {}
 
 Scheduler::~Scheduler() { Stop(); }
 
@@ -15,15 +17,26 @@ void Scheduler::Add(std::string name, int64_t initial_delay_ms, int64_t period_m
 
 void Scheduler::Start() {
   thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "broker-sched");
+    // Linux limits thread names to 15 characters.
+    pthread_setname_np(pthread_self(), thread_name_.substr(0, 15).c_str());
     Loop();
   });
+}
+
+void Scheduler::Post(std::function<void()> task) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stop_) return;
+    posted_.push_back(std::move(task));
+  }
+  cv_.notify_all();
 }
 
 void Scheduler::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
+    posted_.clear();
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -44,8 +57,16 @@ void Scheduler::Loop() {
       }
       next = std::min(next, t.next);
     }
-    cv_.wait_until(lock, next, [this] { return stop_; });
+    while (!posted_.empty() && !stop_) {
+      std::function<void()> task = std::move(posted_.front());
+      posted_.pop_front();
+      lock.unlock();
+      task();
+      lock.lock();
+    }
+    if (stop_) return;
+    if (posted_.empty()) cv_.wait_until(lock, next);
   }
 }
 
-}  // namespace orbit::broker
+}  // namespace orbit

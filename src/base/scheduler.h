@@ -1,22 +1,25 @@
 #pragma once
 
-// Periodic tasks on one thread (the broker's ScheduledExecutorService). Each task runs first
-// after `initial_delay_ms`, then every `period_ms`; a task that takes long delays the others,
-// so tasks stay short or hand work elsewhere.
+// Periodic tasks on one named thread (Java's ScheduledExecutorService as RocketMQ uses it). Each
+// task runs first after `initial_delay_ms`, then every `period_ms` after the end of its previous
+// run; a task that takes long delays the others, so tasks stay short or hand work elsewhere.
+// Post() runs a one-off task on the same thread as soon as it is free.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
-namespace orbit::broker {
+namespace orbit {
 
 class Scheduler {
  public:
-  Scheduler() = default;
+  explicit Scheduler(std::string thread_name = "orbit-sched");
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
@@ -25,8 +28,14 @@ class Scheduler {
   void Add(std::string name, int64_t initial_delay_ms, int64_t period_ms,
            std::function<void()> task);
   void Start();
-  // Waits for a running task to finish; no task runs afterwards. Idempotent.
+  // Any thread, before Stop(): runs `task` once on the scheduler thread, after the tasks that
+  // are due. Dropped (never run) when the scheduler stops first.
+  void Post(std::function<void()> task);
+  // Waits for a running task to finish; no task runs afterwards. Idempotent. Must not be called
+  // from a task.
   void Stop();
+  // True on the scheduler's thread.
+  bool InSchedulerThread() const { return std::this_thread::get_id() == thread_.get_id(); }
 
  private:
   struct Task {
@@ -37,11 +46,13 @@ class Scheduler {
   };
   void Loop();
 
+  const std::string thread_name_;
   std::vector<Task> tasks_;
-  std::mutex mu_;
+  std::mutex mu_;  // guards stop_ and posted_ for cv_
   std::condition_variable cv_;
   bool stop_ = false;
+  std::deque<std::function<void()>> posted_;
   std::thread thread_;
 };
 
-}  // namespace orbit::broker
+}  // namespace orbit

@@ -25,7 +25,7 @@
 #include "broker/client_manager.h"
 #include "broker/consumer_offset_manager.h"
 #include "broker/rebalance_lock_manager.h"
-#include "broker/scheduler.h"
+#include "base/scheduler.h"
 #include "broker/subscription_group_manager.h"
 #include "broker/topic_config_manager.h"
 #include "net/remoting_client.h"
@@ -144,7 +144,7 @@ class Broker {
   std::unique_ptr<ConsumerAdminProcessor> consumer_admin_;
   std::unique_ptr<Registration> registration_;
   std::unique_ptr<AclValidator> acl_;  // aclEnable: checks every request before its processor
-  Scheduler scheduler_;
+  Scheduler scheduler_{"broker-sched"};
   std::atomic<bool> topics_changed_{false};
   bool started_ = false;
   bool shut_down_ = false;

@@ -7,7 +7,6 @@ set(BROKER_core_SRCS
   pull_processor.cc
   registration.cc
   reply.cc
-  scheduler.cc
   send_processor.cc)
 set(BROKER_core_DEPS orbit::broker_config orbit::broker_managers orbit::broker_clients
   orbit::store orbit::net)
