@@ -1,0 +1,455 @@
+#include "client/client_instance.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <random>
+
+#include "base/host.h"
+#include "base/log.h"
+#include "client/topic_publish_info.h"
+#include "protocol/codes.h"
+
+namespace orbit::client {
+
+using protocol::RemotingCommand;
+using protocol::RequestCode;
+using protocol::ResponseCode;
+
+namespace {
+
+// The process's instances by client id (Java's MQClientManager).
+struct InstanceTable {
+  Mutex mu;
+  std::map<std::string, std::weak_ptr<ClientInstance>> instances ORBIT_GUARDED_BY(mu);
+};
+
+InstanceTable& Instances() {
+  static auto* table = new InstanceTable();  // never destroyed: used until the process exits
+  return *table;
+}
+
+std::vector<std::string> SplitAddrs(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(';', start);
+    if (end == std::string::npos) end = text.size();
+    std::string part = text.substr(start, end - start);
+    part.erase(0, part.find_first_not_of(" \t"));
+    part.erase(part.find_last_not_of(" \t") + 1);
+    if (!part.empty()) out.push_back(part);
+    start = end + 1;
+  }
+  return out;
+}
+
+// Routes compare equal when their queue and broker datas do, whatever their order (Java's
+// topicRouteDataIsChange sorts both lists first).
+bool SameRoute(protocol::TopicRouteData a, protocol::TopicRouteData b) {
+  auto by_queue = [](const protocol::QueueData& x, const protocol::QueueData& y) {
+    return x.broker_name < y.broker_name;
+  };
+  auto by_broker = [](const protocol::BrokerData& x, const protocol::BrokerData& y) {
+    return x.broker_name < y.broker_name;
+  };
+  std::sort(a.queue_datas.begin(), a.queue_datas.end(), by_queue);
+  std::sort(b.queue_datas.begin(), b.queue_datas.end(), by_queue);
+  std::sort(a.broker_datas.begin(), a.broker_datas.end(), by_broker);
+  std::sort(b.broker_datas.begin(), b.broker_datas.end(), by_broker);
+  return a.queue_datas == b.queue_datas && a.broker_datas == b.broker_datas &&
+         a.order_topic_conf == b.order_topic_conf;
+}
+
+}  // namespace
+
+std::string ClientInstance::BuildClientId(const ClientConfig& config) {
+  static std::atomic<uint64_t> counter{0};
+  std::string ip = config.client_ip.empty() ? LocalIpv4Address() : config.client_ip;
+  std::string instance = config.instance_name;
+  if (instance.empty()) {
+    // Java: "<pid>#<System.nanoTime()>"; a per-process counter keeps ids unique and short.
+    instance = std::to_string(::getpid()) + "#" + std::to_string(counter.fetch_add(1));
+  }
+  std::string id = ip + "@" + instance;
+  if (!config.unit_name.empty()) id += "@" + config.unit_name;
+  return id;
+}
+
+std::shared_ptr<ClientInstance> ClientInstance::GetOrCreate(const ClientConfig& config,
+                                                            const std::string& client_id) {
+  InstanceTable& table = Instances();
+  MutexLock lock(table.mu);
+  auto& slot = table.instances[client_id];
+  if (auto existing = slot.lock()) return existing;
+  auto created = std::make_shared<ClientInstance>(config, client_id);
+  slot = created;
+  return created;
+}
+
+ClientInstance::ClientInstance(ClientConfig config, std::string client_id)
+    : config_(std::move(config)), client_id_(std::move(client_id)) {
+  net::ClientOptions options;
+  options.io_threads = std::max(1, config_.io_threads);
+  options.connect_timeout_ms = 3000;
+  options.thread_name = "orbit-client-io";
+  remoting_ = std::make_unique<net::RemotingClient>(options);
+  for (int32_t code : {RequestCode::kCheckTransactionState, RequestCode::kPushReplyMessageToClient,
+                       RequestCode::kNotifyConsumerIdsChanged}) {
+    remoting_->RegisterProcessor(code, [this](const net::ConnectionPtr& conn, RemotingCommand req) {
+      OnBrokerRequest(conn, std::move(req));
+    });
+  }
+  std::string addrs = config_.namesrv_addr;
+  if (addrs.empty()) {
+    const char* env = std::getenv("NAMESRV_ADDR");
+    if (env != nullptr) addrs = env;
+  }
+  MutexLock lock(mu_);
+  namesrvs_ = SplitAddrs(addrs);
+  if (!namesrvs_.empty()) {
+    // Java starts at a random name server and moves on when one fails.
+    std::random_device rd;
+    namesrv_index_ = rd() % namesrvs_.size();
+  }
+}
+
+ClientInstance::~ClientInstance() {
+  Stop();
+  remoting_->Shutdown();
+}
+
+Status ClientInstance::StartLocked() {
+  if (started_) return Status::Ok();
+  if (namesrvs_.empty()) {
+    return Status(ErrorCode::kNoNameServer,
+                  "no name server address: set namesrv_addr (\"host:port;host:port\") or the "
+                  "NAMESRV_ADDR environment variable");
+  }
+  started_ = true;
+  scheduler_.Add("update-routes", 10, config_.poll_name_server_interval_ms,
+                 [this] { RefreshAllRoutes(); });
+  scheduler_.Add("heartbeat", 1000, config_.heartbeat_broker_interval_ms, [this] {
+    CleanOfflineBrokers();
+    SendHeartbeatToAllBrokers();
+  });
+  scheduler_.Start();
+  ORBIT_LOG_INFO("client instance {} started (name servers {})", client_id_, namesrvs_.front());
+  return Status::Ok();
+}
+
+void ClientInstance::Stop() {
+  {
+    MutexLock lock(mu_);
+    if (!started_) return;
+    started_ = false;
+  }
+  scheduler_.Stop();
+  {
+    InstanceTable& table = Instances();
+    MutexLock lock(table.mu);
+    auto it = table.instances.find(client_id_);
+    if (it != table.instances.end() && it->second.lock().get() == this) table.instances.erase(it);
+  }
+  ORBIT_LOG_INFO("client instance {} stopped", client_id_);
+}
+
+Status ClientInstance::RegisterProducer(const std::string& group, ProducerListener* listener) {
+  MutexLock lock(mu_);
+  if (producers_.count(group) != 0) {
+    return InvalidArgument("the producer group[" + group +
+                           "] has been created before, specify another name please");
+  }
+  ORBIT_RETURN_IF_ERROR(StartLocked());
+  producers_[group] = listener;
+  return Status::Ok();
+}
+
+void ClientInstance::UnregisterProducer(const std::string& group) {
+  std::vector<std::string> addrs;
+  bool last = false;
+  {
+    MutexLock lock(mu_);
+    if (producers_.erase(group) == 0) return;
+    for (const auto& [name, ids] : broker_addrs_) {
+      for (const auto& [id, addr] : ids) addrs.push_back(addr);
+    }
+    last = producers_.empty();
+  }
+  for (const auto& addr : addrs) {
+    RemotingCommand req = RemotingCommand::Request(RequestCode::kUnregisterClient);
+    protocol::UnregisterClientRequestHeader h;
+    h.client_id = client_id_;
+    h.producer_group = group;
+    h.Encode(&req.ext_fields);
+    auto resp = InvokeSync(addr, std::move(req), config_.mq_client_api_timeout_ms);
+    if (!resp.ok()) {
+      ORBIT_LOG_WARN("unregister client {} from {}: {}", client_id_, addr,
+                     resp.status().ToString());
+    }
+  }
+  if (last) Stop();
+}
+
+void ClientInstance::SetReplyHandler(BrokerRequestHandler handler) {
+  MutexLock lock(mu_);
+  reply_handler_ = std::move(handler);
+}
+
+void ClientInstance::OnBrokerRequest(const net::ConnectionPtr& conn, RemotingCommand request) {
+  if (request.code == RequestCode::kPushReplyMessageToClient) {
+    BrokerRequestHandler handler;
+    {
+      MutexLock lock(mu_);
+      handler = reply_handler_;
+    }
+    if (handler) {
+      handler(conn, std::move(request));
+    } else if (!request.is_oneway()) {
+      net::Reply(conn, request,
+                 RemotingCommand::ResponseTo(request, ResponseCode::kSystemError,
+                                             "no requester in this client"));
+    }
+    return;
+  }
+  if (request.code == RequestCode::kCheckTransactionState) {
+    std::vector<ProducerListener*> listeners;
+    const std::string* group_field = request.ext_fields.Find("producerGroup");
+    std::string group = group_field != nullptr ? *group_field : "";
+    {
+      MutexLock lock(mu_);
+      for (const auto& [name, listener] : producers_) {
+        if (group.empty() || name == group) listeners.push_back(listener);
+      }
+    }
+    // Java hands the check to the producer of the message's group (PGROUP property); the
+    // header carries no group, so the producer looks at the message itself.
+    for (ProducerListener* listener : listeners) {
+      listener->OnCheckTransactionState(conn->remote_address(), request);
+    }
+    return;
+  }
+  // NOTIFY_CONSUMER_IDS_CHANGED: no consumer yet; oneway, nothing to answer.
+}
+
+void ClientInstance::Prepare(RemotingCommand& request) const {
+  request.serialize_type =
+      config_.binary_header ? protocol::SerializeType::kRocketmq : protocol::SerializeType::kJson;
+  if (!config_.rpc_hook) return;
+  std::map<std::string, std::string> fields(request.ext_fields.begin(), request.ext_fields.end());
+  RpcView view{request.code, fields, request.body};
+  config_.rpc_hook->BeforeRequest("", view);
+  protocol::ExtFields out;
+  for (auto& [k, v] : fields) out.Set(k, std::move(v));
+  request.ext_fields = std::move(out);
+}
+
+void ClientInstance::AfterResponse(const std::string& addr, const RemotingCommand& request,
+                                   const RemotingCommand& response) const {
+  if (!config_.rpc_hook) return;
+  std::map<std::string, std::string> req_fields(request.ext_fields.begin(),
+                                                request.ext_fields.end());
+  std::map<std::string, std::string> resp_fields(response.ext_fields.begin(),
+                                                 response.ext_fields.end());
+  RpcView req_view{request.code, req_fields, request.body};
+  RpcView resp_view{response.code, resp_fields, response.body};
+  config_.rpc_hook->AfterResponse(addr, req_view, resp_view);
+}
+
+void ClientInstance::InvokeAsync(const std::string& addr, RemotingCommand request,
+                                 int64_t timeout_ms, net::ResponseCallback callback) {
+  Prepare(request);
+  if (!config_.rpc_hook) {
+    remoting_->InvokeAsync(addr, std::move(request), timeout_ms, std::move(callback));
+    return;
+  }
+  auto copy = std::make_shared<RemotingCommand>(request);
+  remoting_->InvokeAsync(
+      addr, std::move(request), timeout_ms,
+      [this, addr, copy, callback = std::move(callback)](Result<RemotingCommand> resp) {
+        if (resp.ok()) AfterResponse(addr, *copy, *resp);
+        callback(std::move(resp));
+      });
+}
+
+Result<RemotingCommand> ClientInstance::InvokeSync(const std::string& addr, RemotingCommand request,
+                                                   int64_t timeout_ms) {
+  Prepare(request);
+  std::optional<RemotingCommand> copy;
+  if (config_.rpc_hook) copy = request;
+  auto resp = remoting_->InvokeSync(addr, std::move(request), timeout_ms);
+  if (copy && resp.ok()) AfterResponse(addr, *copy, *resp);
+  return resp;
+}
+
+Status ClientInstance::InvokeOneway(const std::string& addr, RemotingCommand request) {
+  Prepare(request);
+  return remoting_->InvokeOneway(addr, std::move(request));
+}
+
+std::vector<std::string> ClientInstance::NameServers() const {
+  MutexLock lock(mu_);
+  return namesrvs_;
+}
+
+Result<protocol::TopicRouteData> ClientInstance::GetRouteFromNameServer(const std::string& topic,
+                                                                        int64_t timeout_ms) {
+  std::vector<std::string> namesrvs;
+  size_t start = 0;
+  {
+    MutexLock lock(mu_);
+    namesrvs = namesrvs_;
+    start = namesrv_index_;
+  }
+  if (namesrvs.empty()) return Status(ErrorCode::kNoNameServer, "no name server address");
+  Status last;
+  for (size_t i = 0; i < namesrvs.size(); ++i) {
+    size_t index = (start + i) % namesrvs.size();
+    const std::string& addr = namesrvs[index];
+    RemotingCommand req = RemotingCommand::Request(RequestCode::kGetRouteinfoByTopic);
+    protocol::GetRouteInfoRequestHeader h;
+    h.topic = topic;
+    h.Encode(&req.ext_fields);
+    auto resp = InvokeSync(addr, std::move(req), timeout_ms);
+    if (!resp.ok()) {
+      // A name server that cannot be reached: the next one, and keep it for later calls.
+      last = Status(resp.status().code(), "name server " + addr + ": " + resp.status().message());
+      MutexLock lock(mu_);
+      if (namesrv_index_ == index) namesrv_index_ = (index + 1) % namesrvs.size();
+      continue;
+    }
+    if (resp->code == ResponseCode::kTopicNotExist) {
+      return Status(ErrorCode::kNoRoute, "No route info of this topic: " + topic);
+    }
+    if (resp->code != ResponseCode::kSuccess) {
+      return Status::Remote(resp->code, resp->remark.value_or(""));
+    }
+    return protocol::TopicRouteData::Decode(resp->body);
+  }
+  return Status(ErrorCode::kNoNameServer, "no name server answered (" +
+                                              std::to_string(namesrvs.size()) +
+                                              " tried); last: " + last.message());
+}
+
+Result<bool> ClientInstance::UpdateTopicRoute(const std::string& topic,
+                                              const std::string& default_topic,
+                                              int32_t default_queue_nums) {
+  MutexLock update_lock(route_update_mu_);
+  protocol::TopicRouteData route;
+  if (default_topic.empty()) {
+    ORBIT_ASSIGN_OR_RETURN(route, GetRouteFromNameServer(topic, config_.mq_client_api_timeout_ms));
+  } else {
+    ORBIT_ASSIGN_OR_RETURN(route,
+                           GetRouteFromNameServer(default_topic, config_.mq_client_api_timeout_ms));
+    route = ClampDefaultTopicRoute(std::move(route), default_queue_nums);
+  }
+  std::vector<ProducerListener*> listeners;
+  {
+    MutexLock lock(mu_);
+    auto it = routes_.find(topic);
+    bool changed = it == routes_.end() || !SameRoute(it->second, route);
+    if (!changed) return false;
+    for (const auto& broker : route.broker_datas) {
+      for (const auto& [id, addr] : broker.broker_addrs) {
+        broker_addrs_[broker.broker_name][id] = addr;
+      }
+    }
+    routes_[topic] = route;
+    for (const auto& [group, listener] : producers_) listeners.push_back(listener);
+  }
+  auto info = TopicPublishInfo::FromRoute(topic, route);
+  for (ProducerListener* listener : listeners) listener->OnPublishInfo(topic, info);
+  return true;
+}
+
+std::string ClientInstance::FindBrokerAddressInPublish(const std::string& broker_name) const {
+  MutexLock lock(mu_);
+  auto it = broker_addrs_.find(broker_name);
+  if (it == broker_addrs_.end()) return "";
+  auto master = it->second.find(0);
+  return master == it->second.end() ? "" : master->second;
+}
+
+std::optional<int32_t> ClientInstance::BrokerVersion(const std::string& broker_addr) const {
+  MutexLock lock(mu_);
+  auto it = broker_versions_.find(broker_addr);
+  if (it == broker_versions_.end()) return std::nullopt;
+  return it->second;
+}
+
+void ClientInstance::RefreshAllRoutes() {
+  std::set<std::string> topics;
+  std::vector<ProducerListener*> listeners;
+  {
+    MutexLock lock(mu_);
+    for (const auto& [group, listener] : producers_) listeners.push_back(listener);
+  }
+  for (ProducerListener* listener : listeners) {
+    for (auto& topic : listener->PublishTopics()) topics.insert(std::move(topic));
+  }
+  for (const auto& topic : topics) {
+    auto changed = UpdateTopicRoute(topic);
+    if (!changed.ok() && changed.status().code() != ErrorCode::kNoRoute) {
+      ORBIT_LOG_WARN("route of {}: {}", topic, changed.status().ToString());
+    }
+  }
+}
+
+void ClientInstance::CleanOfflineBrokers() {
+  MutexLock lock(mu_);
+  std::map<std::string, std::map<int64_t, std::string>> live;
+  for (const auto& [name, ids] : broker_addrs_) {
+    for (const auto& [id, addr] : ids) {
+      bool in_route = false;
+      for (const auto& [topic, route] : routes_) {
+        for (const auto& broker : route.broker_datas) {
+          for (const auto& [rid, raddr] : broker.broker_addrs) in_route = in_route || raddr == addr;
+        }
+      }
+      if (in_route) {
+        live[name][id] = addr;
+      } else {
+        ORBIT_LOG_INFO("broker {} ({}) is in no route any more; forgotten", name, addr);
+      }
+    }
+  }
+  broker_addrs_ = std::move(live);
+}
+
+void ClientInstance::SendHeartbeatToAllBrokers() {
+  protocol::HeartbeatData data;
+  data.client_id = client_id_;
+  std::vector<std::string> masters;
+  {
+    MutexLock lock(mu_);
+    if (producers_.empty()) return;
+    for (const auto& [group, listener] : producers_) {
+      data.producer_data_set.push_back(protocol::ProducerData{group});
+    }
+    // Java always adds its internal producer group.
+    data.producer_data_set.push_back(protocol::ProducerData{"CLIENT_INNER_PRODUCER"});
+    // Without consumers only masters are told.
+    for (const auto& [name, ids] : broker_addrs_) {
+      auto master = ids.find(0);
+      if (master != ids.end()) masters.push_back(master->second);
+    }
+  }
+  const std::string body = data.Encode();
+  for (const auto& addr : masters) {
+    RemotingCommand req = RemotingCommand::Request(RequestCode::kHeartBeat);
+    req.body = body;
+    auto resp = InvokeSync(addr, std::move(req), config_.mq_client_api_timeout_ms);
+    if (!resp.ok() || resp->code != ResponseCode::kSuccess) {
+      ORBIT_LOG_WARN("heartbeat to {}: {}", addr,
+                     resp.ok()
+                         ? "code " + std::to_string(resp->code) + " " + resp->remark.value_or("")
+                         : resp.status().ToString());
+      continue;
+    }
+    MutexLock lock(mu_);
+    broker_versions_[addr] = resp->version;
+  }
+}
+
+}  // namespace orbit::client

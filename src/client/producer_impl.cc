@@ -1,0 +1,535 @@
+#include "client/producer_impl.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "client/validators.h"
+#include "protocol/codes.h"
+#include "protocol/compression.h"
+
+namespace orbit::client {
+
+using protocol::RemotingCommand;
+using protocol::ResponseCode;
+
+namespace {
+
+int64_t SteadyNow() { return Clock::System().SteadyMillis(); }
+
+protocol::CompressionType ToWire(CompressionType type) {
+  switch (type) {
+    case CompressionType::kLz4:
+      return protocol::CompressionType::kLz4;
+    case CompressionType::kZstd:
+      return protocol::CompressionType::kZstd;
+    case CompressionType::kZlib:
+      break;
+  }
+  return protocol::CompressionType::kZlib;
+}
+
+// Topics and groups that keep their name under a namespace (Java's NamespaceUtil system
+// resources).
+bool IsSystemResource(const std::string& name) {
+  return name == "TBW102" || name == "SCHEDULE_TOPIC_XXXX" || name == "BenchmarkTest" ||
+         name == "OFFSET_MOVED_EVENT" || name == "SELF_TEST_TOPIC" ||
+         name.rfind("rmq_sys_", 0) == 0 || name.rfind("RMQ_SYS_", 0) == 0 ||
+         name.rfind("CID_RMQ_SYS_", 0) == 0;
+}
+
+std::string JoinBrokers(const std::vector<std::string>& brokers) {
+  std::string out = "[";
+  for (size_t i = 0; i < brokers.size(); ++i) out += (i ? ", " : "") + brokers[i];
+  return out + "]";
+}
+
+}  // namespace
+
+// An async send in progress: what its attempts share.
+struct ProducerImpl::AsyncSend {
+  Message message;
+  Target target;                      // pointers valid only during SendAsync: see below
+  std::optional<MessageQueue> queue;  // a copy of target.queue
+  std::optional<QueueSelector> selector;
+  SendCallback callback;
+  int64_t begin_ms = 0;
+  int64_t timeout_ms = 0;
+  int attempts_left = 1;
+  int attempts = 0;
+  std::string last_broker;
+  std::vector<std::string> brokers_sent;
+};
+
+ProducerImpl::ProducerImpl(ProducerConfig config)
+    : config_(std::move(config)),
+      fault_(config_.send_latency_fault_enable, config_.latency_max_ms,
+             config_.not_available_duration_ms) {}
+
+ProducerImpl::~ProducerImpl() { Shutdown(); }
+
+std::string ProducerImpl::client_id() const {
+  return client_id_.empty() ? ClientInstance::BuildClientId(config_) : client_id_;
+}
+
+Status ProducerImpl::CheckRunning() const {
+  ServiceState s = state_.load();
+  if (s == ServiceState::kRunning) return Status::Ok();
+  return Status(ErrorCode::kNotRunning,
+                std::string("The producer service state not OK, ") + ServiceStateName(s));
+}
+
+std::string ProducerImpl::WithNamespace(const std::string& name) const {
+  const std::string& ns = config_.name_space;
+  if (ns.empty() || IsSystemResource(name) || name.rfind(ns + "%", 0) == 0) return name;
+  for (const char* prefix : {"%RETRY%", "%DLQ%"}) {
+    std::string p(prefix);
+    if (name.rfind(p, 0) == 0) {
+      std::string rest = name.substr(p.size());
+      return rest.rfind(ns + "%", 0) == 0 ? name : p + ns + "%" + rest;
+    }
+  }
+  return ns + "%" + name;
+}
+
+Status ProducerImpl::Start() {
+  ServiceState expected = ServiceState::kCreateJust;
+  if (!state_.compare_exchange_strong(expected, ServiceState::kStartFailed)) {
+    return Status(ErrorCode::kNotRunning,
+                  std::string("The producer service state not OK, maybe started once, ") +
+                      ServiceStateName(expected));
+  }
+  ORBIT_RETURN_IF_ERROR(ValidateProducerGroup(config_.group));
+  if (config_.async_queue_capacity <= 0 || config_.send_msg_timeout_ms <= 0 ||
+      config_.retry_times_when_send_failed < 0 || config_.retry_times_when_send_async_failed < 0) {
+    return InvalidArgument(
+        "async_queue_capacity and send_msg_timeout_ms must be positive, retry counts not "
+        "negative");
+  }
+  if (config_.latency_max_ms.size() != config_.not_available_duration_ms.size()) {
+    return InvalidArgument("latency_max_ms and not_available_duration_ms differ in length");
+  }
+  client_id_ = ClientInstance::BuildClientId(config_);
+  instance_ = ClientInstance::GetOrCreate(config_, client_id_);
+  if (Status st = instance_->RegisterProducer(config_.group, this); !st.ok()) {
+    instance_.reset();
+    return st;
+  }
+  callbacks_ = std::make_unique<CallbackExecutor>("orbit-callback");
+  {
+    // Java starts with an empty publish info for the default topic so that its route is kept.
+    MutexLock lock(mu_);
+    publish_info_.emplace(config_.create_topic_key, nullptr);
+  }
+  state_.store(ServiceState::kRunning);
+  instance_->scheduler().Post([instance = instance_] { instance->SendHeartbeatToAllBrokers(); });
+  ORBIT_LOG_INFO("producer {} started as {}", config_.group, client_id_);
+  return Status::Ok();
+}
+
+void ProducerImpl::Shutdown() {
+  ServiceState expected = ServiceState::kRunning;
+  if (!state_.compare_exchange_strong(expected, ServiceState::kShutdownAlready)) return;
+  {
+    // Every async send finishes within its timeout (each attempt's is what is left of it).
+    std::unique_lock<std::mutex> lock(async_mu_);
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::milliseconds(config_.send_msg_timeout_ms + 5000);
+    while (async_in_flight_ > 0) {
+      if (async_cv_.wait_until(lock, deadline) == std::cv_status::timeout) break;
+    }
+    if (async_in_flight_ > 0) {
+      ORBIT_LOG_WARN("producer {}: {} async sends still in flight at shutdown", config_.group,
+                     async_in_flight_);
+    }
+  }
+  instance_->UnregisterProducer(config_.group);
+  // Runs the callbacks still queued; a late one runs on the thread that finishes it.
+  callbacks_->Stop();
+  ORBIT_LOG_INFO("producer {} shut down", config_.group);
+}
+
+void ProducerImpl::AddSendHook(std::shared_ptr<SendHook> hook) {
+  MutexLock lock(mu_);
+  hooks_.push_back(std::move(hook));
+}
+
+std::vector<std::shared_ptr<SendHook>> ProducerImpl::Hooks() const {
+  MutexLock lock(mu_);
+  return hooks_;
+}
+
+void ProducerImpl::RunHooks(bool before, const SendContext& context) const {
+  for (const auto& hook : Hooks()) {
+    if (before) {
+      hook->Before(context);
+    } else {
+      hook->After(context);
+    }
+  }
+}
+
+std::vector<std::string> ProducerImpl::PublishTopics() {
+  MutexLock lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [topic, info] : publish_info_) out.push_back(topic);
+  return out;
+}
+
+void ProducerImpl::OnPublishInfo(const std::string& topic,
+                                 std::shared_ptr<const TopicPublishInfo> info) {
+  MutexLock lock(mu_);
+  auto it = publish_info_.find(topic);
+  if (it != publish_info_.end()) it->second = std::move(info);
+}
+
+Result<std::shared_ptr<const TopicPublishInfo>> ProducerImpl::FindPublishInfo(
+    const std::string& topic) {
+  {
+    MutexLock lock(mu_);
+    auto it = publish_info_.find(topic);
+    if (it != publish_info_.end() && it->second && it->second->ok()) return it->second;
+    publish_info_.emplace(topic, nullptr);
+  }
+  auto updated = instance_->UpdateTopicRoute(topic);
+  if (!updated.ok() && updated.status().code() != ErrorCode::kNoRoute) return updated.status();
+  {
+    MutexLock lock(mu_);
+    auto it = publish_info_.find(topic);
+    if (it != publish_info_.end() && it->second && it->second->ok()) return it->second;
+  }
+  // Not known to the name servers: the default topic's route, for the broker to create it.
+  auto from_default = instance_->UpdateTopicRoute(topic, config_.create_topic_key,
+                                                  config_.default_topic_queue_nums);
+  if (!from_default.ok() && from_default.status().code() != ErrorCode::kNoRoute) {
+    return from_default.status();
+  }
+  MutexLock lock(mu_);
+  auto it = publish_info_.find(topic);
+  if (it != publish_info_.end() && it->second && it->second->ok()) return it->second;
+  return Status(ErrorCode::kNoRoute,
+                "No route info of this topic: " + topic +
+                    " (create it first, or let the broker create it: autoCreateTopicEnable)");
+}
+
+Result<MessageQueue> ProducerImpl::ChooseQueue(const Message& message, Target target,
+                                               const TopicPublishInfo& info,
+                                               const std::string& last_broker) {
+  if (target.queue != nullptr) return *target.queue;
+  if (target.selector != nullptr) {
+    const auto& queues = info.queues();
+    size_t index = (*target.selector)(queues, message);
+    if (index >= queues.size()) {
+      return InvalidArgument("the queue selector chose queue " + std::to_string(index) + " of " +
+                             std::to_string(queues.size()));
+    }
+    return queues[index];
+  }
+  return fault_.SelectOneMessageQueue(info, last_broker, SteadyNow());
+}
+
+Result<std::string> ProducerImpl::BrokerAddress(const std::string& topic,
+                                                const std::string& broker_name) {
+  std::string addr = instance_->FindBrokerAddressInPublish(broker_name);
+  if (addr.empty()) {
+    (void)instance_->UpdateTopicRoute(topic);
+    addr = instance_->FindBrokerAddressInPublish(broker_name);
+  }
+  if (addr.empty()) {
+    return Status(ErrorCode::kBrokerNotFound, "The broker[" + broker_name + "] not exist");
+  }
+  return addr;
+}
+
+SendRequestOptions ProducerImpl::RequestOptions() const {
+  SendRequestOptions o;
+  o.producer_group = WithNamespace(config_.group);
+  o.default_topic = config_.create_topic_key;
+  o.default_topic_queue_nums = config_.default_topic_queue_nums;
+  o.compress_over = config_.compress_msg_body_over_howmuch;
+  o.compress_type = ToWire(config_.compress_type);
+  o.compress_level = config_.compress_level;
+  o.binary_header = config_.binary_header;
+  o.name_space = config_.name_space;
+  return o;
+}
+
+bool ProducerImpl::IsRetriableResponse(const Status& status) const {
+  if (status.code() != ErrorCode::kRemote) return true;  // transport and client errors
+  switch (status.remote_code()) {
+    case ResponseCode::kTopicNotExist:
+    case ResponseCode::kServiceNotAvailable:
+    case ResponseCode::kSystemError:
+    case ResponseCode::kNoPermission:
+    case ResponseCode::kNoBuyerId:
+    case ResponseCode::kNotInCurrentUnit:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Status ProducerImpl::FinalError(const Status& last, int attempts, int64_t cost_ms,
+                                const std::string& topic,
+                                const std::vector<std::string>& brokers) const {
+  std::string text = "Send [" + std::to_string(attempts) + "] times, still failed, cost [" +
+                     std::to_string(cost_ms) + "]ms, Topic: " + topic +
+                     ", BrokersSent: " + JoinBrokers(brokers) + ": " + last.message();
+  if (last.code() == ErrorCode::kRemote) return Status::Remote(last.remote_code(), text);
+  return Status(last.code(), std::move(text));
+}
+
+Result<SendResult> ProducerImpl::SendOnce(Message* message, const MessageQueue& queue,
+                                          int64_t timeout_ms, std::string* broker_addr) {
+  ORBIT_ASSIGN_OR_RETURN(*broker_addr, BrokerAddress(queue.topic, queue.broker_name));
+  ORBIT_ASSIGN_OR_RETURN(RemotingCommand req, BuildSendRequest(message, queue, RequestOptions(),
+                                                               Clock::System().NowMillis()));
+  ORBIT_ASSIGN_OR_RETURN(RemotingCommand resp,
+                         instance_->InvokeSync(*broker_addr, std::move(req), timeout_ms));
+  return ParseSendResponse(resp, queue, message->unique_id());
+}
+
+Status ProducerImpl::CheckTarget(const Message& message, Target target) const {
+  if (target.queue != nullptr && target.queue->topic != message.topic()) {
+    return InvalidArgument("message's topic " + message.topic() + " not equal mq's topic " +
+                           target.queue->topic);
+  }
+  return Status::Ok();
+}
+
+Result<SendResult> ProducerImpl::Send(const Message& original, Target target, int64_t timeout_ms) {
+  ORBIT_RETURN_IF_ERROR(CheckRunning());
+  ORBIT_RETURN_IF_ERROR(ValidateMessage(original, config_.max_message_size));
+  ORBIT_RETURN_IF_ERROR(CheckTarget(original, target));
+  Message message = original;
+  message.set_topic(WithNamespace(original.topic()));
+  const int64_t begin = SteadyNow();
+  ORBIT_ASSIGN_OR_RETURN(auto info, FindPublishInfo(message.topic()));
+  // A chosen queue or a selector: one attempt (Java does not retry these).
+  const bool chosen = target.queue != nullptr || target.selector != nullptr;
+  const int attempts_max = chosen ? 1 : 1 + config_.retry_times_when_send_failed;
+  std::string last_broker;
+  std::vector<std::string> brokers;
+  Status last;
+  int attempts = 0;
+  for (; attempts < attempts_max; ++attempts) {
+    int64_t cost = SteadyNow() - begin;
+    if (cost >= timeout_ms) {
+      last = Status(ErrorCode::kTimeout, "sendDefaultImpl call timeout");
+      break;
+    }
+    ORBIT_ASSIGN_OR_RETURN(MessageQueue queue, ChooseQueue(message, target, *info, last_broker));
+    if (target.queue != nullptr) queue.topic = WithNamespace(queue.topic);
+    last_broker = queue.broker_name;
+    brokers.push_back(queue.broker_name);
+    SendContext context{config_.group, &original, queue, "", CommunicationMode::kSync, nullptr};
+    RunHooks(true, context);
+    const int64_t start = SteadyNow();
+    std::string addr;
+    Result<SendResult> result = SendOnce(&message, queue, timeout_ms - cost, &addr);
+    const int64_t latency = SteadyNow() - start;
+    context.broker_addr = addr;
+    if (result.ok()) result->queue.topic = original.topic();
+    context.result = &result;
+    RunHooks(false, context);
+    if (result.ok()) {
+      fault_.UpdateFaultItem(queue.broker_name, latency, false, SteadyNow());
+      if (result->status != SendStatus::kSendOk && config_.retry_another_broker_when_not_store_ok &&
+          attempts + 1 < attempts_max) {
+        continue;
+      }
+      return result;
+    }
+    last = result.status();
+    // Any failed attempt isolates the broker for a while (Java does the same for every kind).
+    fault_.UpdateFaultItem(queue.broker_name, latency, true, SteadyNow());
+    if (!IsRetriableResponse(last)) return last;
+  }
+  return FinalError(last, std::max(attempts, 1), SteadyNow() - begin, message.topic(), brokers);
+}
+
+Result<SendResult> ProducerImpl::SendBatch(const std::vector<Message>& batch, int64_t timeout_ms) {
+  ORBIT_RETURN_IF_ERROR(CheckRunning());
+  if (batch.empty()) return InvalidArgument("a batch needs at least one message");
+  std::vector<Message> messages = batch;
+  for (auto& m : messages) {
+    ORBIT_RETURN_IF_ERROR(ValidateMessage(m, config_.max_message_size));
+    m.set_topic(WithNamespace(m.topic()));
+  }
+  const std::string topic = messages.front().topic();
+  const int64_t begin = SteadyNow();
+  ORBIT_ASSIGN_OR_RETURN(auto info, FindPublishInfo(topic));
+  std::string last_broker;
+  std::vector<std::string> brokers;
+  Status last;
+  int attempts = 0;
+  for (; attempts < 1 + config_.retry_times_when_send_failed; ++attempts) {
+    int64_t cost = SteadyNow() - begin;
+    if (cost >= timeout_ms) {
+      last = Status(ErrorCode::kTimeout, "sendDefaultImpl call timeout");
+      break;
+    }
+    MessageQueue queue = fault_.SelectOneMessageQueue(*info, last_broker, SteadyNow());
+    last_broker = queue.broker_name;
+    brokers.push_back(queue.broker_name);
+    const int64_t start = SteadyNow();
+    Result<SendResult> result = [&]() -> Result<SendResult> {
+      ORBIT_ASSIGN_OR_RETURN(std::string addr, BrokerAddress(queue.topic, queue.broker_name));
+      ORBIT_ASSIGN_OR_RETURN(
+          RemotingCommand req,
+          BuildBatchRequest(&messages, queue, RequestOptions(), Clock::System().NowMillis()));
+      ORBIT_ASSIGN_OR_RETURN(RemotingCommand resp,
+                             instance_->InvokeSync(addr, std::move(req), timeout_ms - cost));
+      std::string ids;
+      for (const auto& m : messages) ids += (ids.empty() ? "" : ",") + m.unique_id();
+      return ParseSendResponse(resp, queue, ids);
+    }();
+    const int64_t latency = SteadyNow() - start;
+    if (result.ok()) {
+      fault_.UpdateFaultItem(queue.broker_name, latency, false, SteadyNow());
+      result->queue.topic = batch.front().topic();
+      return result;
+    }
+    last = result.status();
+    fault_.UpdateFaultItem(queue.broker_name, latency, true, SteadyNow());
+    if (!IsRetriableResponse(last)) return last;
+  }
+  return FinalError(last, std::max(attempts, 1), SteadyNow() - begin, topic, brokers);
+}
+
+Status ProducerImpl::AcquireAsyncSlot() {
+  std::unique_lock<std::mutex> lock(async_mu_);
+  if (async_in_flight_ >= config_.async_queue_capacity) {
+    if (config_.async_full_policy == AsyncFullPolicy::kFail) {
+      return Status(ErrorCode::kTooManyRequests, "the async send queue is full (" +
+                                                     std::to_string(config_.async_queue_capacity) +
+                                                     " sends in flight)");
+    }
+    auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.send_msg_timeout_ms);
+    while (async_in_flight_ >= config_.async_queue_capacity) {
+      if (async_cv_.wait_until(lock, deadline) == std::cv_status::timeout &&
+          async_in_flight_ >= config_.async_queue_capacity) {
+        return Status(ErrorCode::kTooManyRequests, "the async send queue stayed full for " +
+                                                       std::to_string(config_.send_msg_timeout_ms) +
+                                                       " ms");
+      }
+    }
+  }
+  ++async_in_flight_;
+  return Status::Ok();
+}
+
+void ProducerImpl::ReleaseAsyncSlot() {
+  {
+    std::lock_guard<std::mutex> lock(async_mu_);
+    --async_in_flight_;
+  }
+  async_cv_.notify_all();
+}
+
+Status ProducerImpl::SendAsync(const Message& message, Target target, SendCallback callback) {
+  ORBIT_RETURN_IF_ERROR(CheckRunning());
+  ORBIT_RETURN_IF_ERROR(ValidateMessage(message, config_.max_message_size));
+  ORBIT_RETURN_IF_ERROR(CheckTarget(message, target));
+  if (!callback) return InvalidArgument("an async send needs a callback");
+  ORBIT_RETURN_IF_ERROR(AcquireAsyncSlot());
+  auto op = std::make_shared<AsyncSend>();
+  op->message = message;
+  op->message.set_topic(WithNamespace(message.topic()));
+  if (target.queue != nullptr) {
+    op->queue = *target.queue;
+    op->queue->topic = WithNamespace(op->queue->topic);
+  }
+  if (target.selector != nullptr) op->selector = *target.selector;
+  op->callback = std::move(callback);
+  op->begin_ms = SteadyNow();
+  op->timeout_ms = config_.send_msg_timeout_ms;
+  const bool chosen = op->queue || op->selector;
+  op->attempts_left = chosen ? 1 : 1 + config_.retry_times_when_send_async_failed;
+  StartAsyncAttempt(op);
+  return Status::Ok();
+}
+
+void ProducerImpl::StartAsyncAttempt(const std::shared_ptr<AsyncSend>& op) {
+  auto fail = [&](Status st) { CompleteAsync(op, std::move(st)); };
+  const int64_t cost = SteadyNow() - op->begin_ms;
+  if (cost >= op->timeout_ms) {
+    return fail(FinalError(Status(ErrorCode::kTimeout, "sendDefaultImpl call timeout"),
+                           std::max(op->attempts, 1), cost, op->message.topic(), op->brokers_sent));
+  }
+  auto info = FindPublishInfo(op->message.topic());
+  if (!info.ok()) return fail(info.status());
+  Target target{op->queue ? &*op->queue : nullptr, op->selector ? &*op->selector : nullptr};
+  auto queue = ChooseQueue(op->message, target, **info, op->last_broker);
+  if (!queue.ok()) return fail(queue.status());
+  auto addr = BrokerAddress(queue->topic, queue->broker_name);
+  if (!addr.ok()) return fail(addr.status());
+  auto req = BuildSendRequest(&op->message, *queue, RequestOptions(), Clock::System().NowMillis());
+  if (!req.ok()) return fail(req.status());
+  op->last_broker = queue->broker_name;
+  op->brokers_sent.push_back(queue->broker_name);
+  --op->attempts_left;
+  ++op->attempts;
+  const int64_t start = SteadyNow();
+  instance_->InvokeAsync(
+      *addr, std::move(*req), op->timeout_ms - cost,
+      [self = shared_from_this(), op, mq = *queue, start](Result<RemotingCommand> resp) {
+        const int64_t latency = SteadyNow() - start;
+        if (resp.ok()) {
+          auto result = ParseSendResponse(*resp, mq, op->message.unique_id());
+          self->fault_.UpdateFaultItem(mq.broker_name, latency, !result.ok(), SteadyNow());
+          // A broker's refusal is final for async sends (as Java).
+          return self->CompleteAsync(op, std::move(result));
+        }
+        self->fault_.UpdateFaultItem(mq.broker_name, latency, true, SteadyNow());
+        if (op->attempts_left > 0 && self->state() == ServiceState::kRunning) {
+          ORBIT_LOG_DEBUG("async send to {} failed ({}); retrying", mq.broker_name,
+                          resp.status().ToString());
+          return self->StartAsyncAttempt(op);
+        }
+        self->CompleteAsync(
+            op, self->FinalError(resp.status(), op->attempts, SteadyNow() - op->begin_ms,
+                                 op->message.topic(), op->brokers_sent));
+      });
+}
+
+void ProducerImpl::CompleteAsync(const std::shared_ptr<AsyncSend>& op, Result<SendResult> result) {
+  if (result.ok()) {
+    result->queue.topic = op->queue ? op->queue->topic : op->message.topic();
+    if (!config_.name_space.empty()) {
+      const std::string prefix = config_.name_space + "%";
+      if (result->queue.topic.rfind(prefix, 0) == 0) result->queue.topic.erase(0, prefix.size());
+    }
+  }
+  ReleaseAsyncSlot();
+  callbacks_->Post([callback = std::move(op->callback), result = std::move(result)]() mutable {
+    callback(std::move(result));
+  });
+}
+
+Status ProducerImpl::SendOneway(const Message& original, Target target) {
+  ORBIT_RETURN_IF_ERROR(CheckRunning());
+  ORBIT_RETURN_IF_ERROR(ValidateMessage(original, config_.max_message_size));
+  ORBIT_RETURN_IF_ERROR(CheckTarget(original, target));
+  Message message = original;
+  message.set_topic(WithNamespace(original.topic()));
+  ORBIT_ASSIGN_OR_RETURN(auto info, FindPublishInfo(message.topic()));
+  ORBIT_ASSIGN_OR_RETURN(MessageQueue queue, ChooseQueue(message, target, *info, ""));
+  if (target.queue != nullptr) queue.topic = WithNamespace(queue.topic);
+  ORBIT_ASSIGN_OR_RETURN(std::string addr, BrokerAddress(queue.topic, queue.broker_name));
+  ORBIT_ASSIGN_OR_RETURN(RemotingCommand req, BuildSendRequest(&message, queue, RequestOptions(),
+                                                               Clock::System().NowMillis()));
+  return instance_->InvokeOneway(addr, std::move(req));
+}
+
+Result<std::vector<MessageQueue>> ProducerImpl::FetchPublishQueues(const std::string& topic) {
+  ORBIT_RETURN_IF_ERROR(CheckRunning());
+  ORBIT_ASSIGN_OR_RETURN(auto info, FindPublishInfo(WithNamespace(topic)));
+  std::vector<MessageQueue> queues = info->queues();
+  for (auto& q : queues) q.topic = topic;
+  return queues;
+}
+
+}  // namespace orbit::client

@@ -1,0 +1,372 @@
+// orbit::Producer against an in-process cluster (EmbeddedCluster: name server + brokers on
+// loopback ephemeral ports): every send mode, routing, auto-creation, compression, batches,
+// delay levels, validation and lifecycle errors, and what the broker stored.
+
+#include "orbit/producer.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "embedded/embedded_cluster.h"
+#include "net/remoting_client.h"
+#include "protocol/codes.h"
+#include "protocol/headers.h"
+#include "protocol/message.h"
+#include "protocol/message_flags.h"
+
+namespace orbit {
+namespace {
+
+using protocol::RemotingCommand;
+using protocol::RequestCode;
+using protocol::ResponseCode;
+
+class ProducerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { StartCluster(1); }
+  // (The producers of a test are destroyed before TearDown: each shuts down first.)
+  void TearDown() override {
+    admin_.Shutdown();
+    cluster_.reset();
+  }
+
+  void StartCluster(int brokers) {
+    cluster_.reset();
+    EmbeddedClusterOptions options;
+    options.brokers = brokers;
+    auto c = EmbeddedCluster::Start(options);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    cluster_ = std::move(*c);
+  }
+
+  ProducerConfig Config(const std::string& group = "PG") {
+    ProducerConfig config;
+    config.group = group;
+    config.namesrv_addr = cluster_->namesrv_addr();
+    return config;
+  }
+
+  // UPDATE_AND_CREATE_TOPIC on every broker, then waits until the name server routes it.
+  void CreateTopic(const std::string& topic, int queues) {
+    for (int i = 0; i < cluster_->broker_count(); ++i) {
+      RemotingCommand req = RemotingCommand::Request(RequestCode::kUpdateAndCreateTopic);
+      protocol::CreateTopicRequestHeader h;
+      h.topic = topic;
+      h.default_topic = "TBW102";
+      h.read_queue_nums = queues;
+      h.write_queue_nums = queues;
+      h.perm = 6;
+      h.topic_filter_type = "SINGLE_TAG";
+      h.Encode(&req.ext_fields);
+      auto resp = admin_.InvokeSync(cluster_->broker(i).addr(), std::move(req), 5000);
+      ASSERT_TRUE(resp.ok() && resp->code == ResponseCode::kSuccess);
+    }
+  }
+
+  // The records of a queue, straight from broker i's store.
+  std::vector<protocol::MessageRecord> Stored(int broker, const std::string& topic, int queue) {
+    std::vector<protocol::MessageRecord> out;
+    auto& store = cluster_->broker(broker).store();
+    // Dispatch runs behind the put: wait for the queue to catch up with the commit log.
+    for (int i = 0; i < 200 && store.DispatchBehindBytes() > 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    auto got = store.GetMessage(topic, queue, 0, 1000);
+    for (const auto& range : got.messages) {
+      auto record = protocol::DecodeRecord(range.view());
+      EXPECT_TRUE(record.ok());
+      if (record.ok()) out.push_back(std::move(*record));
+    }
+    return out;
+  }
+
+  std::unique_ptr<EmbeddedCluster> cluster_;
+  net::RemotingClient admin_;
+};
+
+TEST_F(ProducerTest, SyncSendIsStoredAsSent) {
+  CreateTopic("TopicSync", 4);
+  Producer producer(Config());
+  ASSERT_TRUE(producer.Start().ok());
+  EXPECT_EQ(producer.state(), ServiceState::kRunning);
+
+  Message message("TopicSync", "TagA", "key-1 key-2", "hello orbit");
+  ASSERT_TRUE(message.PutUserProperty("color", "blue").ok());
+  auto sent = producer.Send(message);
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  EXPECT_EQ(sent->status, SendStatus::kSendOk);
+  EXPECT_EQ(sent->queue.topic, "TopicSync");
+  EXPECT_EQ(sent->queue.broker_name, "broker-a");
+  EXPECT_EQ(sent->msg_id.size(), 32u);
+  EXPECT_FALSE(sent->offset_msg_id.empty());
+  EXPECT_TRUE(message.unique_id().empty()) << "the caller's message is not changed";
+
+  auto records = Stored(0, "TopicSync", sent->queue.queue_id);
+  ASSERT_EQ(records.size(), 1u);
+  const auto& r = records[0];
+  EXPECT_EQ(r.body, "hello orbit");
+  EXPECT_EQ(r.queue_offset, sent->queue_offset);
+  EXPECT_EQ(r.properties.Get("TAGS"), "TagA");
+  EXPECT_EQ(r.properties.Get("KEYS"), "key-1 key-2");
+  EXPECT_EQ(r.properties.Get("color"), "blue");
+  EXPECT_EQ(r.properties.Get("UNIQ_KEY"), sent->msg_id);
+  producer.Shutdown();
+  EXPECT_EQ(producer.state(), ServiceState::kShutdownAlready);
+}
+
+TEST_F(ProducerTest, SendsSpreadOverTheQueuesAndSelectorsPinThem) {
+  CreateTopic("TopicSpread", 4);
+  Producer producer(Config());
+  ASSERT_TRUE(producer.Start().ok());
+  std::set<int> queues;
+  for (int i = 0; i < 8; ++i) {
+    auto sent = producer.Send(Message("TopicSpread", "m" + std::to_string(i)));
+    ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+    queues.insert(sent->queue.queue_id);
+  }
+  EXPECT_EQ(queues.size(), 4u);
+
+  auto publish = producer.FetchPublishQueues("TopicSpread");
+  ASSERT_TRUE(publish.ok());
+  ASSERT_EQ(publish->size(), 4u);
+  auto by_order = SelectQueueByHash("order-42");
+  std::set<int> pinned;
+  for (int i = 0; i < 5; ++i) {
+    auto sent = producer.Send(Message("TopicSpread", "o" + std::to_string(i)), by_order);
+    ASSERT_TRUE(sent.ok());
+    pinned.insert(sent->queue.queue_id);
+  }
+  EXPECT_EQ(pinned.size(), 1u);
+
+  auto to_queue = producer.Send(Message("TopicSpread", "q"), (*publish)[2]);
+  ASSERT_TRUE(to_queue.ok());
+  EXPECT_EQ(to_queue->queue, (*publish)[2]);
+  // A queue of another topic is refused before anything is sent.
+  auto wrong = producer.Send(Message("TopicOther", "q"), (*publish)[2]);
+  EXPECT_EQ(wrong.status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(ProducerTest, UnknownTopicIsCreatedThroughTheDefaultTopic) {
+  Producer producer(Config());
+  ASSERT_TRUE(producer.Start().ok());
+  auto sent = producer.Send(Message("TopicAutoCreated", "first"));
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  EXPECT_TRUE(cluster_->broker(0).topics().Find("TopicAutoCreated").has_value());
+  EXPECT_LT(sent->queue.queue_id, 4);  // defaultTopicQueueNums
+}
+
+TEST_F(ProducerTest, UnknownTopicWithoutAutoCreationIsAClearError) {
+  cluster_.reset();
+  EmbeddedClusterOptions options;
+  options.configure = [](int, broker::BrokerConfig& c) { c.auto_create_topic_enable = false; };
+  auto c = EmbeddedCluster::Start(options);
+  ASSERT_TRUE(c.ok());
+  cluster_ = std::move(*c);
+  Producer producer(Config());
+  ASSERT_TRUE(producer.Start().ok());
+  auto sent = producer.Send(Message("TopicNowhere", "x"));
+  ASSERT_FALSE(sent.ok());
+  EXPECT_EQ(sent.status().code(), ErrorCode::kNoRoute) << sent.status().ToString();
+  EXPECT_NE(sent.status().message().find("TopicNowhere"), std::string::npos);
+}
+
+TEST_F(ProducerTest, AsyncCallbacksRunOnceEachOffTheIoThreads) {
+  CreateTopic("TopicAsync", 4);
+  Producer producer(Config());
+  ASSERT_TRUE(producer.Start().ok());
+  constexpr int kCount = 500;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<std::string, int> calls;
+  int done = 0, failed = 0;
+  std::set<std::string> threads;
+  for (int i = 0; i < kCount; ++i) {
+    Status st = producer.SendAsync(Message("TopicAsync", "async-" + std::to_string(i)),
+                                   [&](Result<SendResult> r) {
+                                     char name[16] = {};
+                                     pthread_getname_np(pthread_self(), name, sizeof(name));
+                                     std::lock_guard<std::mutex> lock(mu);
+                                     threads.insert(name);
+                                     if (r.ok()) {
+                                       ++calls[r->msg_id];
+                                     } else {
+                                       ++failed;
+                                     }
+                                     ++done;
+                                     cv.notify_all();
+                                   });
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return done == kCount; }));
+  }
+  EXPECT_EQ(failed, 0);
+  EXPECT_EQ(calls.size(), static_cast<size_t>(kCount));
+  for (const auto& [id, n] : calls) EXPECT_EQ(n, 1) << id;
+  EXPECT_EQ(threads, std::set<std::string>{"orbit-callback"});
+
+  auto future = producer.SendAsync(Message("TopicAsync", "with a future"));
+  ASSERT_EQ(future.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  auto result = future.get();
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->queue.topic, "TopicAsync");
+}
+
+TEST_F(ProducerTest, OnewayArrives) {
+  CreateTopic("TopicOneway", 1);
+  Producer producer(Config());
+  ASSERT_TRUE(producer.Start().ok());
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(producer.SendOneway(Message("TopicOneway", "one-" + std::to_string(i))).ok());
+  }
+  std::vector<protocol::MessageRecord> records;
+  for (int i = 0; i < 200 && records.size() < 10; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    records = Stored(0, "TopicOneway", 0);
+  }
+  EXPECT_EQ(records.size(), 10u);
+}
+
+TEST_F(ProducerTest, BatchIsStoredAsConsecutiveMessages) {
+  CreateTopic("TopicBatch", 2);
+  Producer producer(Config());
+  ASSERT_TRUE(producer.Start().ok());
+  std::vector<Message> batch;
+  for (int i = 0; i < 5; ++i)
+    batch.emplace_back("TopicBatch", "Tag", "k" + std::to_string(i), "batch-" + std::to_string(i));
+  auto sent = producer.Send(batch);
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  EXPECT_EQ(std::count(sent->msg_id.begin(), sent->msg_id.end(), ','), 4);
+  auto records = Stored(0, "TopicBatch", sent->queue.queue_id);
+  ASSERT_EQ(records.size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(records[i].body, "batch-" + std::to_string(i));
+    EXPECT_EQ(records[i].properties.Get("KEYS"), "k" + std::to_string(i));
+    EXPECT_EQ(records[i].queue_offset, sent->queue_offset + i);
+  }
+  // A batch of two topics is refused.
+  batch.emplace_back("TopicElse", "x");
+  EXPECT_FALSE(producer.Send(batch).ok());
+}
+
+TEST_F(ProducerTest, LargeBodiesAreCompressedAndDelayLevelsParked) {
+  CreateTopic("TopicBig", 1);
+  Producer producer(Config());
+  ASSERT_TRUE(producer.Start().ok());
+  std::string body(8192, 'z');
+  auto sent = producer.Send(Message("TopicBig", body));
+  ASSERT_TRUE(sent.ok());
+  auto records = Stored(0, "TopicBig", 0);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_NE(records[0].sys_flag & protocol::kSysFlagCompressed, 0);
+  EXPECT_LT(records[0].body.size(), body.size());
+  auto plain = protocol::DecompressedBody(records[0]);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(*plain, body);
+
+  Message delayed("TopicBig", "later");
+  delayed.set_delay_time_level(3);
+  ASSERT_TRUE(producer.Send(delayed).ok());
+  auto parked = Stored(0, "SCHEDULE_TOPIC_XXXX", 2);  // level 3 → queue 2
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_EQ(parked[0].properties.Get("REAL_TOPIC"), "TopicBig");
+}
+
+TEST_F(ProducerTest, InvalidInputIsRefusedBeforeSending) {
+  Producer producer(Config());
+  // Not started yet.
+  EXPECT_EQ(producer.Send(Message("T", "x")).status().code(), ErrorCode::kNotRunning);
+  ASSERT_TRUE(producer.Start().ok());
+  EXPECT_EQ(producer.Send(Message("TopicV", "")).status().code(), ErrorCode::kMessageIllegal);
+  EXPECT_EQ(producer.Send(Message("TopicV", std::string(4 * 1024 * 1024 + 1, 'x'))).status().code(),
+            ErrorCode::kMessageIllegal);
+  EXPECT_EQ(producer.Send(Message("bad topic!", "x")).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(producer.Send(Message("SCHEDULE_TOPIC_XXXX", "x")).status().code(),
+            ErrorCode::kInvalidArgument);
+  Message reserved("TopicV", "x");
+  EXPECT_EQ(reserved.PutUserProperty("TAGS", "x").code(), ErrorCode::kInvalidArgument);
+  // An async send that is refused never calls back.
+  bool called = false;
+  EXPECT_FALSE(
+      producer.SendAsync(Message("TopicV", ""), [&](Result<SendResult>) { called = true; }).ok());
+  EXPECT_FALSE(called);
+}
+
+TEST_F(ProducerTest, LifecycleErrorsAreClear) {
+  ProducerConfig config = Config("PG_LIFE");
+  config.instance_name = "shared";
+  Producer first(config);
+  ASSERT_TRUE(first.Start().ok());
+  EXPECT_FALSE(first.Start().ok()) << "a second start";
+  // The same group in the same client instance.
+  Producer twin(config);
+  Status st = twin.Start();
+  EXPECT_EQ(st.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("PG_LIFE"), std::string::npos) << st.ToString();
+  EXPECT_EQ(twin.state(), ServiceState::kStartFailed);
+  // Another group shares the instance.
+  ProducerConfig other = config;
+  other.group = "PG_OTHER";
+  Producer second(other);
+  ASSERT_TRUE(second.Start().ok());
+  EXPECT_EQ(first.client_id(), second.client_id());
+  EXPECT_NE(first.client_id().find("@shared"), std::string::npos);
+
+  ProducerConfig bad = Config("DEFAULT_PRODUCER");
+  EXPECT_FALSE(Producer(bad).Start().ok());
+  bad.group = "bad group";
+  EXPECT_FALSE(Producer(bad).Start().ok());
+}
+
+TEST_F(ProducerTest, NoReachableNameServerFailsClearlyWithinTheTimeout) {
+  ProducerConfig config = Config();
+  config.namesrv_addr = "127.0.0.1:1";
+  config.send_msg_timeout_ms = 2000;
+  Producer producer(config);
+  ASSERT_TRUE(producer.Start().ok());
+  auto begin = std::chrono::steady_clock::now();
+  auto sent = producer.Send(Message("TopicX", "x"));
+  ASSERT_FALSE(sent.ok());
+  EXPECT_EQ(sent.status().code(), ErrorCode::kNoNameServer) << sent.status().ToString();
+  EXPECT_NE(sent.status().message().find("127.0.0.1:1"), std::string::npos);
+  // Bounded by the connect timeout, not hanging (a generous bound: a shared machine).
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(30));
+
+  ProducerConfig none = Config("PG_NONE");
+  none.namesrv_addr = "";
+  Producer nowhere(none);
+  if (std::getenv("NAMESRV_ADDR") == nullptr) {
+    EXPECT_EQ(nowhere.Start().code(), ErrorCode::kNoNameServer);
+  }
+}
+
+TEST_F(ProducerTest, ShutdownRunsEveryPendingCallbackOnce) {
+  CreateTopic("TopicDrain", 2);
+  std::atomic<int> calls{0};
+  {
+    Producer producer(Config());
+    ASSERT_TRUE(producer.Start().ok());
+    for (int i = 0; i < 200; ++i) {
+      ASSERT_TRUE(producer
+                      .SendAsync(Message("TopicDrain", "d" + std::to_string(i)),
+                                 [&](Result<SendResult>) { calls.fetch_add(1); })
+                      .ok());
+    }
+    producer.Shutdown();
+    EXPECT_EQ(calls.load(), 200);
+    EXPECT_EQ(producer.SendAsync(Message("TopicDrain", "late"), [](Result<SendResult>) {}).code(),
+              ErrorCode::kNotRunning);
+  }
+  EXPECT_EQ(calls.load(), 200);
+}
+
+}  // namespace
+}  // namespace orbit
