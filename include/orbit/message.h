@@ -84,6 +84,32 @@ class Message {
   std::map<std::string, std::string, std::less<>> properties_;
 };
 
+// A message as a broker stored it (RocketMQ's MessageExt): what consumers receive and what a
+// transaction check-back carries. The body is uncompressed.
+class MessageExt : public Message {
+ public:
+  // The id a Java consumer reports: the producer's UNIQ_KEY when set, else offset_msg_id.
+  std::string msg_id;
+  // Store address + commit-log offset, as hex (the broker's id of the record).
+  std::string offset_msg_id;
+  std::string broker_name;
+  int32_t queue_id = 0;
+  int64_t queue_offset = 0;
+  int64_t commit_log_offset = 0;
+  int64_t born_timestamp = 0;
+  int64_t store_timestamp = 0;
+  std::string born_host;   // "ip:port"
+  std::string store_host;  // "ip:port"
+  int32_t reconsume_times = 0;
+  int32_t sys_flag = 0;
+  int32_t body_crc = 0;
+  int64_t prepared_transaction_offset = 0;
+  // Transaction check-backs: the id END_TRANSACTION refers to.
+  std::string transaction_id;
+
+  bool operator==(const MessageExt&) const = default;
+};
+
 // True for the property names RocketMQ reserves (MessageConst.STRING_HASH_SET).
 bool IsReservedPropertyName(std::string_view name);
 

@@ -5,9 +5,12 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "client/received.h"
 #include "client/validators.h"
 #include "protocol/codes.h"
 #include "protocol/compression.h"
+#include "protocol/message_id.h"
+#include "protocol/properties.h"
 
 namespace orbit::client {
 
@@ -117,6 +120,7 @@ Status ProducerImpl::Start() {
     return st;
   }
   callbacks_ = std::make_unique<CallbackExecutor>("orbit-callback");
+  if (tx_listener_) checks_ = std::make_unique<CallbackExecutor>("orbit-txcheck");
   {
     // Java starts with an empty publish info for the default topic so that its route is kept.
     MutexLock lock(mu_);
@@ -144,6 +148,8 @@ void ProducerImpl::Shutdown() {
                      async_in_flight_);
     }
   }
+  // Answers the check-backs already queued.
+  if (checks_) checks_->Stop();
   instance_->UnregisterProducer(config_.group);
   // Runs the callbacks still queued; a late one runs on the thread that finishes it.
   callbacks_->Stop();
@@ -530,6 +536,152 @@ Result<std::vector<MessageQueue>> ProducerImpl::FetchPublishQueues(const std::st
   std::vector<MessageQueue> queues = info->queues();
   for (auto& q : queues) q.topic = topic;
   return queues;
+}
+
+void ProducerImpl::SetTransactionListener(std::shared_ptr<TransactionListener> listener,
+                                          int hold_max) {
+  tx_listener_ = std::move(listener);
+  check_hold_max_ = hold_max;
+}
+
+namespace {
+
+int32_t WireState(LocalTransactionState state) {
+  switch (state) {
+    case LocalTransactionState::kCommitMessage:
+      return 8;  // TRANSACTION_COMMIT_TYPE
+    case LocalTransactionState::kRollbackMessage:
+      return 12;  // TRANSACTION_ROLLBACK_TYPE
+    case LocalTransactionState::kUnknown:
+      break;
+  }
+  return 0;  // TRANSACTION_NOT_TYPE
+}
+
+}  // namespace
+
+void ProducerImpl::EndTransaction(const std::string& broker_addr,
+                                  protocol::EndTransactionRequestHeader header,
+                                  std::optional<std::string> remark) {
+  RemotingCommand req = RemotingCommand::Request(protocol::RequestCode::kEndTransaction);
+  header.Encode(&req.ext_fields);
+  req.remark = std::move(remark);
+  if (Status st = instance_->InvokeOneway(broker_addr, std::move(req)); !st.ok()) {
+    ORBIT_LOG_WARN("END_TRANSACTION of {} to {} failed: {}", header.msg_id, broker_addr,
+                   st.ToString());
+  }
+}
+
+Result<TransactionSendResult> ProducerImpl::SendInTransaction(const Message& original,
+                                                              const LocalExecutor& execute) {
+  ORBIT_RETURN_IF_ERROR(CheckRunning());
+  if (!tx_listener_ && !execute) {
+    return InvalidArgument("a transactional send needs a TransactionListener or an executor");
+  }
+  Message message = original;
+  // Delay levels do not apply to transactional messages.
+  message.ClearProperty(protocol::kPropertyDelayTimeLevel);
+  ORBIT_RETURN_IF_ERROR(ValidateMessage(message, config_.max_message_size));
+  message.PutPropertyUnchecked(std::string(protocol::kPropertyTransactionPrepared), "true");
+  message.PutPropertyUnchecked(std::string(protocol::kPropertyProducerGroup),
+                               WithNamespace(config_.group));
+  ORBIT_ASSIGN_OR_RETURN(SendResult half, Send(message, {}, config_.send_msg_timeout_ms));
+
+  TransactionSendResult out;
+  static_cast<SendResult&>(out) = half;
+  std::optional<std::string> remark;
+  if (half.status == SendStatus::kSendOk) {
+    if (out.transaction_id.empty()) out.transaction_id = half.msg_id;
+    Message executed = original;
+    executed.PutPropertyUnchecked(std::string(protocol::kPropertyUniqClientMessageIdKeyidx),
+                                  half.msg_id);
+    try {
+      out.local_state = execute ? execute(executed, out) : tx_listener_->Execute(executed, out);
+    } catch (const std::exception& e) {
+      // The broker will check back; an exception is an unknown outcome.
+      out.local_state = LocalTransactionState::kUnknown;
+      remark = std::string("executeLocalTransactionBranch exception: ") + e.what();
+      ORBIT_LOG_WARN("local transaction of {} threw: {}", half.msg_id, e.what());
+    } catch (...) {
+      out.local_state = LocalTransactionState::kUnknown;
+      remark = "executeLocalTransactionBranch exception";
+    }
+  } else {
+    // Stored, but not as durably as asked: Java rolls back.
+    out.local_state = LocalTransactionState::kRollbackMessage;
+  }
+
+  auto id = protocol::DecodeOffsetMessageId(half.offset_msg_id);
+  auto addr = BrokerAddress(WithNamespace(original.topic()), half.queue.broker_name);
+  if (!id.ok() || !addr.ok()) {
+    ORBIT_LOG_WARN("cannot end the transaction of {}: {}", half.msg_id,
+                   !id.ok() ? id.status().ToString() : addr.status().ToString());
+    return out;
+  }
+  protocol::EndTransactionRequestHeader h;
+  h.producer_group = WithNamespace(config_.group);
+  h.tran_state_table_offset = half.queue_offset;
+  h.commit_log_offset = id->commit_log_offset;
+  h.commit_or_rollback = WireState(out.local_state);
+  h.from_transaction_check = false;
+  h.msg_id = half.msg_id;
+  if (!half.transaction_id.empty()) h.transaction_id = half.transaction_id;
+  h.bname = half.queue.broker_name;
+  EndTransaction(*addr, std::move(h), std::move(remark));
+  return out;
+}
+
+void ProducerImpl::OnCheckTransactionState(const std::string& broker_addr,
+                                           RemotingCommand request) {
+  if (!tx_listener_ || state() != ServiceState::kRunning) return;
+  auto header = protocol::CheckTransactionStateRequestHeader::Decode(request.ext_fields);
+  auto record = protocol::DecodeRecord(request.body);
+  if (!header.ok() || !record.ok()) {
+    ORBIT_LOG_WARN("CHECK_TRANSACTION_STATE from {} does not decode: {}", broker_addr,
+                   !header.ok() ? header.status().ToString() : record.status().ToString());
+    return;
+  }
+  // The instance offers every check to each of its producers: only the message's group answers.
+  if (record->properties.Get(protocol::kPropertyProducerGroup) != WithNamespace(config_.group)) {
+    return;
+  }
+  if (checks_pending_.fetch_add(1) >= check_hold_max_) {
+    checks_pending_.fetch_sub(1);
+    ORBIT_LOG_WARN(
+        "transaction check of {} dropped: {} checks already wait (the broker asks "
+        "again)",
+        header->msg_id.value_or(""), check_hold_max_);
+    return;
+  }
+  checks_->Post(
+      [self = shared_from_this(), broker_addr, h = std::move(*header), r = std::move(*record)] {
+        LocalTransactionState state = LocalTransactionState::kUnknown;
+        std::optional<std::string> remark;
+        auto message = ToMessageExt(r);
+        if (!message.ok()) {
+          remark = "the half message does not decode: " + message.status().message();
+        } else {
+          message->transaction_id = h.transaction_id.value_or(message->msg_id);
+          try {
+            state = self->tx_listener_->Check(*message);
+          } catch (const std::exception& e) {
+            remark = std::string("checkLocalTransactionState exception: ") + e.what();
+          } catch (...) {
+            remark = "checkLocalTransactionState exception";
+          }
+        }
+        protocol::EndTransactionRequestHeader end;
+        end.producer_group = self->WithNamespace(self->config_.group);
+        end.tran_state_table_offset = h.tran_state_table_offset;
+        end.commit_log_offset = h.commit_log_offset;
+        end.commit_or_rollback = WireState(state);
+        end.from_transaction_check = true;
+        const std::string* uniq = r.properties.Find(protocol::kPropertyUniqClientMessageIdKeyidx);
+        end.msg_id = uniq != nullptr ? *uniq : h.msg_id.value_or("");
+        end.transaction_id = h.transaction_id;
+        self->EndTransaction(broker_addr, std::move(end), std::move(remark));
+        self->checks_pending_.fetch_sub(1);
+      });
 }
 
 }  // namespace orbit::client

@@ -23,6 +23,7 @@
 #include "client/send_request.h"
 #include "client/topic_publish_info.h"
 #include "orbit/producer.h"
+#include "orbit/transaction_producer.h"
 
 namespace orbit::client {
 
@@ -49,10 +50,18 @@ class ProducerImpl : public ProducerListener, public std::enable_shared_from_thi
   Result<std::vector<MessageQueue>> FetchPublishQueues(const std::string& topic);
   void AddSendHook(std::shared_ptr<SendHook> hook) ORBIT_EXCLUDES(mu_);
 
+  // Transactions. Before Start(): makes this a transactional producer.
+  void SetTransactionListener(std::shared_ptr<TransactionListener> listener, int hold_max);
+  using LocalExecutor = std::function<LocalTransactionState(const Message&, const SendResult&)>;
+  Result<TransactionSendResult> SendInTransaction(const Message& message,
+                                                  const LocalExecutor& execute);
+
   // ProducerListener.
   std::vector<std::string> PublishTopics() override ORBIT_EXCLUDES(mu_);
   void OnPublishInfo(const std::string& topic,
                      std::shared_ptr<const TopicPublishInfo> info) override ORBIT_EXCLUDES(mu_);
+  void OnCheckTransactionState(const std::string& broker_addr,
+                               protocol::RemotingCommand request) override;
 
  private:
   struct AsyncSend;
@@ -85,6 +94,9 @@ class ProducerImpl : public ProducerListener, public std::enable_shared_from_thi
   Status FinalError(const Status& last, int attempts, int64_t cost_ms, const std::string& topic,
                     const std::vector<std::string>& brokers) const;
   bool IsRetriableResponse(const Status& status) const;
+  // END_TRANSACTION (oneway) to `broker_addr`.
+  void EndTransaction(const std::string& broker_addr, protocol::EndTransactionRequestHeader header,
+                      std::optional<std::string> remark);
 
   const ProducerConfig config_;
   std::atomic<ServiceState> state_{ServiceState::kCreateJust};
@@ -92,6 +104,10 @@ class ProducerImpl : public ProducerListener, public std::enable_shared_from_thi
   std::shared_ptr<ClientInstance> instance_;
   FaultStrategy fault_;
   std::unique_ptr<CallbackExecutor> callbacks_;
+  std::shared_ptr<TransactionListener> tx_listener_;  // set before Start, then read-only
+  int check_hold_max_ = 2000;
+  std::unique_ptr<CallbackExecutor> checks_;  // "orbit-txcheck"
+  std::atomic<int> checks_pending_{0};
 
   mutable Mutex mu_;
   std::map<std::string, std::shared_ptr<const TopicPublishInfo>> publish_info_
