@@ -9,6 +9,7 @@
 #include "base/host.h"
 #include "base/log.h"
 #include "client/topic_publish_info.h"
+#include "net/http_get.h"
 #include "protocol/codes.h"
 
 namespace orbit::client {
@@ -124,12 +125,15 @@ Status ClientInstance::StartLocked() {
   if (started_) return Status::Ok();
   if (namesrvs_.empty()) {
     return Status(ErrorCode::kNoNameServer,
-                  "no name server address: set namesrv_addr (\"host:port;host:port\") or the "
-                  "NAMESRV_ADDR environment variable");
+                  "no name server address: set namesrv_addr (\"host:port;host:port\"), the "
+                  "NAMESRV_ADDR environment variable or a namesrv_lookup_url that answers");
   }
   started_ = true;
   scheduler_.Add("update-routes", 10, config_.poll_name_server_interval_ms,
                  [this] { RefreshAllRoutes(); });
+  if (config_.namesrv_addr.empty() && !config_.namesrv_lookup_url.empty()) {
+    scheduler_.Add("fetch-namesrv-addr", 10 * 1000, 2 * 60 * 1000, [this] { LookUpNameServers(); });
+  }
   scheduler_.Add("heartbeat", 1000, config_.heartbeat_broker_interval_ms, [this] {
     CleanOfflineBrokers();
     SendHeartbeatToAllBrokers();
@@ -156,6 +160,13 @@ void ClientInstance::Stop() {
 }
 
 Status ClientInstance::RegisterProducer(const std::string& group, ProducerListener* listener) {
+  bool look_up = false;
+  {
+    MutexLock lock(mu_);
+    look_up = !started_ && namesrvs_.empty() && !config_.namesrv_lookup_url.empty();
+  }
+  // Java fetches the list once at start when no address is configured (blocking the start).
+  if (look_up) LookUpNameServers();
   MutexLock lock(mu_);
   if (producers_.count(group) != 0) {
     return InvalidArgument("the producer group[" + group +
@@ -190,6 +201,30 @@ void ClientInstance::UnregisterProducer(const std::string& group) {
     }
   }
   if (last) Stop();
+}
+
+void ClientInstance::LookUpNameServers() {
+  auto body = net::HttpGet(config_.namesrv_lookup_url, config_.mq_client_api_timeout_ms);
+  if (!body.ok()) {
+    ORBIT_LOG_WARN("name server lookup at {}: {}", config_.namesrv_lookup_url,
+                   body.status().ToString());
+    return;
+  }
+  std::vector<std::string> addrs = SplitAddrs(*body);
+  for (auto& a : addrs) {
+    while (!a.empty() && (a.back() == '\n' || a.back() == '\r')) a.pop_back();
+  }
+  addrs.erase(std::remove(addrs.begin(), addrs.end(), std::string()), addrs.end());
+  if (addrs.empty()) {
+    ORBIT_LOG_WARN("name server lookup at {} answered no address", config_.namesrv_lookup_url);
+    return;
+  }
+  MutexLock lock(mu_);
+  if (addrs == namesrvs_) return;
+  ORBIT_LOG_INFO("name servers from {}: {}", config_.namesrv_lookup_url, *body);
+  namesrvs_ = std::move(addrs);
+  std::random_device rd;
+  namesrv_index_ = rd() % namesrvs_.size();
 }
 
 void ClientInstance::SetReplyHandler(BrokerRequestHandler handler) {

@@ -4,7 +4,11 @@
 
 #include "orbit/producer.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -15,6 +19,7 @@
 #include <thread>
 
 #include "embedded/embedded_cluster.h"
+#include "net/http_get.h"
 #include "net/remoting_client.h"
 #include "protocol/codes.h"
 #include "protocol/headers.h"
@@ -27,6 +32,52 @@ namespace {
 using protocol::RemotingCommand;
 using protocol::RequestCode;
 using protocol::ResponseCode;
+
+// Answers every connection with `response` (a whole HTTP response) until destroyed; loopback,
+// ephemeral port. Counts the requests it served.
+class TinyHttpServer {
+ public:
+  explicit TinyHttpServer(std::string response) : response_(std::move(response)) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(sa);
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0 || listen(fd_, 8) != 0 ||
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&sa), &len) != 0) {
+      ADD_FAILURE() << "cannot listen";
+      return;
+    }
+    port_ = ntohs(sa.sin_port);
+    thread_ = std::thread([this] {
+      for (;;) {
+        int c = accept(fd_, nullptr, nullptr);
+        if (c < 0) return;  // closed
+        char buf[1024];
+        (void)!read(c, buf, sizeof(buf));  // the request (small; one read)
+        (void)!write(c, response_.data(), response_.size());
+        close(c);
+        served_.fetch_add(1);
+      }
+    });
+  }
+  ~TinyHttpServer() {
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    if (thread_.joinable()) thread_.join();
+  }
+  std::string url(const std::string& path = "/rocketmq/nsaddr") const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  int served() const { return served_.load(); }
+
+ private:
+  std::string response_;
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<int> served_{0};
+  std::thread thread_;
+};
 
 class ProducerTest : public ::testing::Test {
  protected:
@@ -346,6 +397,41 @@ TEST_F(ProducerTest, NoReachableNameServerFailsClearlyWithinTheTimeout) {
   if (std::getenv("NAMESRV_ADDR") == nullptr) {
     EXPECT_EQ(nowhere.Start().code(), ErrorCode::kNoNameServer);
   }
+}
+
+TEST(HttpGetTest, BodyOfA200AndClearErrorsOtherwise) {
+  TinyHttpServer ok("HTTP/1.1 200 OK\r\nContent-Length: 15\r\n\r\n127.0.0.1:9876\n");
+  auto body = net::HttpGet(ok.url(), 3000);
+  ASSERT_TRUE(body.ok()) << body.status().ToString();
+  EXPECT_EQ(*body, "127.0.0.1:9876\n");
+  TinyHttpServer missing("HTTP/1.1 404 Not Found\r\n\r\n");
+  EXPECT_EQ(net::HttpGet(missing.url(), 3000).status().remote_code(), 404);
+  TinyHttpServer garbage("nonsense");
+  EXPECT_EQ(net::HttpGet(garbage.url(), 3000).status().code(), ErrorCode::kMalformed);
+  EXPECT_EQ(net::HttpGet("ftp://x/y", 3000).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(net::HttpGet("http://127.0.0.1:1/x", 3000).status().code(), ErrorCode::kConnectFailed);
+}
+
+TEST_F(ProducerTest, NameServersComeFromTheLookupUrlWhenNoneIsConfigured) {
+  if (std::getenv("NAMESRV_ADDR") != nullptr) GTEST_SKIP() << "NAMESRV_ADDR is set";
+  CreateTopic("TopicLookup", 1);
+  TinyHttpServer lookup("HTTP/1.0 200 OK\r\n\r\n" + cluster_->namesrv_addr() + "\n");
+  ProducerConfig config = Config("PG_LOOKUP");
+  config.namesrv_addr = "";
+  config.namesrv_lookup_url = lookup.url();
+  Producer producer(config);
+  ASSERT_TRUE(producer.Start().ok());
+  EXPECT_EQ(lookup.served(), 1);
+  auto sent = producer.Send(Message("TopicLookup", "found the way"));
+  EXPECT_TRUE(sent.ok()) << sent.status().ToString();
+
+  // A lookup that answers nothing useful leaves the client without name servers: a clear error.
+  TinyHttpServer empty("HTTP/1.0 200 OK\r\n\r\n\n");
+  config.group = "PG_LOOKUP_EMPTY";
+  config.instance_name = "lookup-empty";
+  config.namesrv_lookup_url = empty.url();
+  Producer lost(config);
+  EXPECT_EQ(lost.Start().code(), ErrorCode::kNoNameServer);
 }
 
 TEST_F(ProducerTest, ShutdownRunsEveryPendingCallbackOnce) {
