@@ -18,6 +18,7 @@
 #include "broker/query_processor.h"
 #include "broker/registration.h"
 #include "broker/reply.h"
+#include "broker/reply_processor.h"
 #include "broker/runtime_stats.h"
 #include "broker/schedule_message_service.h"
 #include "broker/send_back_processor.h"
@@ -146,6 +147,8 @@ Status Broker::Start() {
   admin_stats_->Register(*server_);
   consumer_admin_ = std::make_unique<ConsumerAdminProcessor>(*this);
   consumer_admin_->Register(*server_);
+  reply_ = std::make_unique<ReplyProcessor>(*this);
+  reply_->Register(*server_);
   server_->AddConnectionListener({nullptr, [this](const net::ConnectionPtr& conn, const Status&) {
                                     producers_.OnConnectionClosed(conn->id());
                                     consumers_.OnConnectionClosed(conn->id());

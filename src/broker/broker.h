@@ -20,12 +20,12 @@
 #include <string>
 
 #include "base/clock.h"
+#include "base/scheduler.h"
 #include "base/status.h"
 #include "broker/broker_config.h"
 #include "broker/client_manager.h"
 #include "broker/consumer_offset_manager.h"
 #include "broker/rebalance_lock_manager.h"
-#include "base/scheduler.h"
 #include "broker/subscription_group_manager.h"
 #include "broker/topic_config_manager.h"
 #include "net/remoting_client.h"
@@ -48,6 +48,7 @@ class QueryProcessor;
 class LockProcessor;
 class AdminStatsProcessor;
 class ConsumerAdminProcessor;
+class ReplyProcessor;
 class RuntimeStats;
 class AclValidator;
 
@@ -142,6 +143,7 @@ class Broker {
   std::unique_ptr<LockProcessor> lock_;
   std::unique_ptr<AdminStatsProcessor> admin_stats_;
   std::unique_ptr<ConsumerAdminProcessor> consumer_admin_;
+  std::unique_ptr<ReplyProcessor> reply_;
   std::unique_ptr<Registration> registration_;
   std::unique_ptr<AclValidator> acl_;  // aclEnable: checks every request before its processor
   Scheduler scheduler_{"broker-sched"};

@@ -122,6 +122,7 @@ void ProducerManager::Register(const std::string& group, ClientChannelInfo info)
   const uint64_t id = info.conn->id();
   auto it = channels.find(id);
   if (it == channels.end()) {
+    IndexAdd(info);
     channels.emplace(id, std::move(info));
   } else {
     // Apache keeps the first info of a connection and only refreshes its heartbeat time.
@@ -133,7 +134,10 @@ void ProducerManager::Unregister(const std::string& group, uint64_t conn_id) {
   MutexLock lock(mu_);
   auto it = groups_.find(group);
   if (it == groups_.end()) return;
-  it->second.erase(conn_id);
+  auto entry = it->second.find(conn_id);
+  if (entry == it->second.end()) return;
+  IndexRemove(entry->second);
+  it->second.erase(entry);
   if (it->second.empty()) groups_.erase(it);
 }
 
@@ -143,7 +147,10 @@ void ProducerManager::Unregister(const std::string& group, uint64_t conn_id) {
 void ProducerManager::OnConnectionClosed(uint64_t conn_id) {
   MutexLock lock(mu_);
   for (auto it = groups_.begin(); it != groups_.end();) {
-    it->second.erase(conn_id);
+    if (auto entry = it->second.find(conn_id); entry != it->second.end()) {
+      IndexRemove(entry->second);
+      it->second.erase(entry);
+    }
     it = it->second.empty() ? groups_.erase(it) : std::next(it);
   }
 }
@@ -153,12 +160,16 @@ int ProducerManager::ScanNotActiveChannels(int64_t now_ms, int64_t timeout_ms) {
   {
     MutexLock lock(mu_);
     for (auto it = groups_.begin(); it != groups_.end();) {
-      std::erase_if(it->second, [&](const auto& entry) {
-        const ClientChannelInfo& info = entry.second;
-        if (!Expired(info, now_ms, timeout_ms)) return false;
-        expired.try_emplace(entry.first, info.conn, ExpiredStatus(info, now_ms, timeout_ms));
-        return true;
-      });
+      for (auto entry = it->second.begin(); entry != it->second.end();) {
+        const ClientChannelInfo& info = entry->second;
+        if (!Expired(info, now_ms, timeout_ms)) {
+          ++entry;
+          continue;
+        }
+        expired.try_emplace(entry->first, info.conn, ExpiredStatus(info, now_ms, timeout_ms));
+        IndexRemove(info);
+        entry = it->second.erase(entry);
+      }
       it = it->second.empty() ? groups_.erase(it) : std::next(it);
     }
   }
@@ -180,6 +191,38 @@ net::ConnectionPtr ProducerManager::AvailableConnection(const std::string& group
     if (++pos == channels.end()) pos = channels.begin();
   }
   return nullptr;
+}
+
+// Apache keeps one channel per client id, the last registered, and drops it when any of its
+// entries goes; counting entries per connection keeps the id findable while any group of a live
+// connection still holds it.
+net::ConnectionPtr ProducerManager::FindConnection(std::string_view client_id) const {
+  MutexLock lock(mu_);
+  auto it = by_client_id_.find(client_id);
+  if (it == by_client_id_.end()) return nullptr;
+  // Connection ids grow with each accepted connection: the newest first.
+  for (auto conn = it->second.rbegin(); conn != it->second.rend(); ++conn) {
+    if (!conn->second.conn->closed()) return conn->second.conn;
+  }
+  return nullptr;
+}
+
+// REQUIRES: mu_. For each entry added to groups_.
+void ProducerManager::IndexAdd(const ClientChannelInfo& info) {
+  ClientConnection& entry = by_client_id_[info.client_id][info.conn->id()];
+  entry.conn = info.conn;
+  ++entry.groups;
+}
+
+// REQUIRES: mu_. For each entry removed from groups_.
+void ProducerManager::IndexRemove(const ClientChannelInfo& info) {
+  auto it = by_client_id_.find(info.client_id);
+  if (it == by_client_id_.end()) return;
+  auto conn = it->second.find(info.conn->id());
+  if (conn == it->second.end()) return;
+  if (--conn->second.groups > 0) return;
+  it->second.erase(conn);
+  if (it->second.empty()) by_client_id_.erase(it);
 }
 
 std::vector<ClientChannelInfo> ProducerManager::Connections(const std::string& group) const {

@@ -47,13 +47,30 @@ class ProducerManager {
   // A live connection of the group for a transaction check-back, taken in turn (round robin);
   // nullptr when the group has none.
   net::ConnectionPtr AvailableConnection(const std::string& group);
+  // Apache's findChannel: the connection of producer client `client_id` (whatever its group), to
+  // push a request-reply answer to; nullptr when no live connection registered that id. When a
+  // client id is on several connections (a reconnect whose old connection is not closed yet),
+  // the newest live one.
+  net::ConnectionPtr FindConnection(std::string_view client_id) const;
   std::vector<ClientChannelInfo> Connections(const std::string& group) const;
   std::vector<std::string> Groups() const;
 
  private:
+  // A connection registered under a client id, and in how many groups.
+  struct ClientConnection {
+    net::ConnectionPtr conn;
+    int groups = 0;
+  };
+  void IndexAdd(const ClientChannelInfo& info) ORBIT_REQUIRES(mu_);
+  void IndexRemove(const ClientChannelInfo& info) ORBIT_REQUIRES(mu_);
+
   mutable Mutex mu_;
   // group -> connection id -> info
   std::map<std::string, std::map<uint64_t, ClientChannelInfo>> groups_ ORBIT_GUARDED_BY(mu_);
+  // client id -> connection id -> connection: every (group, connection) entry of groups_ counted
+  // once, so that an entry leaves when its connection's last group does.
+  std::map<std::string, std::map<uint64_t, ClientConnection>, std::less<>> by_client_id_
+      ORBIT_GUARDED_BY(mu_);
   uint64_t round_robin_ ORBIT_GUARDED_BY(mu_) = 0;
 };
 

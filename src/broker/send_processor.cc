@@ -57,6 +57,64 @@ void ReplyPutError(const net::ConnectionPtr& conn, RemotingCommand resp, const S
 
 }  // namespace
 
+std::optional<protocol::TopicConfig> CheckSendRequest(Broker& broker,
+                                                      const protocol::SendMessageRequestHeader& h,
+                                                      const net::Connection& conn,
+                                                      RemotingCommand* resp) {
+  const BrokerConfig& config = broker.config();
+  auto fail = [resp](int32_t code, std::string remark) {
+    resp->code = code;
+    resp->remark = std::move(remark);
+    return std::nullopt;
+  };
+  if (broker.clock().NowMillis() < config.start_accept_send_request_time_stamp) {
+    return fail(ResponseCode::kSystemError,
+                "broker unable to service, until " +
+                    std::to_string(config.start_accept_send_request_time_stamp));
+  }
+  // msgCheck
+  if (Status st = ValidateTopicName(h.topic); !st.ok()) {
+    return fail(ResponseCode::kSystemError, st.message());
+  }
+  if (IsNotAllowedSendTopic(h.topic)) {
+    return fail(ResponseCode::kNoPermission,
+                "Sending message to topic[" + h.topic + "] is forbidden.");
+  }
+  if ((config.broker_permission & protocol::kPermWrite) == 0) {
+    return fail(ResponseCode::kNoPermission,
+                "the broker[" + config.broker_ip1 + "] sending message is forbidden");
+  }
+  auto topic_config = broker.topics().Find(h.topic);
+  if (!topic_config) {
+    int32_t sys_flag = h.unit_mode.value_or(false) ? protocol::kTopicSysFlagUnit : 0;
+    auto created = broker.topics().CreateTopicInSendMessageMethod(
+        h.topic, h.default_topic, h.default_topic_queue_nums, sys_flag);
+    if (created.ok()) {
+      topic_config = *created;
+    } else if (h.topic.starts_with(kRetryGroupTopicPrefix)) {
+      auto retry = broker.topics().CreateTopicInSendMessageBackMethod(
+          h.topic, 1, protocol::kPermWrite | protocol::kPermRead, sys_flag);
+      if (retry.ok()) topic_config = *retry;
+    }
+    if (!topic_config) {
+      return fail(ResponseCode::kTopicNotExist,
+                  "topic[" + h.topic + "] not exist, apply first please!" + std::string(kFaqHint));
+    }
+  }
+  int32_t queue_limit = std::max(topic_config->write_queue_nums, topic_config->read_queue_nums);
+  if (h.queue_id >= queue_limit) {
+    return fail(ResponseCode::kSystemError, "request queueId[" + std::to_string(h.queue_id) +
+                                                "] is illegal, topic " + h.topic + " has " +
+                                                std::to_string(queue_limit) +
+                                                " queues. Producer: " + conn.remote_address());
+  }
+  return topic_config;
+}
+
+int32_t SelectQueue(int32_t requested, const protocol::TopicConfig& topic) {
+  return requested < 0 ? RandomQueue(topic.write_queue_nums) : requested;
+}
+
 void SendProcessor::Register(net::RemotingServer& server) {
   auto handler = [this](const net::ConnectionPtr& conn, RemotingCommand req) {
     HandleSend(conn, std::move(req));
@@ -82,48 +140,9 @@ void SendProcessor::HandleSend(const net::ConnectionPtr& conn, RemotingCommand r
   protocol::SendMessageRequestHeader& h = *decoded;
   const bool batch = req.code == RequestCode::kSendBatchMessage;
 
-  if (broker_.clock().NowMillis() < config.start_accept_send_request_time_stamp) {
-    return fail(ResponseCode::kSystemError,
-                "broker unable to service, until " +
-                    std::to_string(config.start_accept_send_request_time_stamp));
-  }
-  // msgCheck
-  if (Status st = ValidateTopicName(h.topic); !st.ok()) {
-    return fail(ResponseCode::kSystemError, st.message());
-  }
-  if (IsNotAllowedSendTopic(h.topic)) {
-    return fail(ResponseCode::kNoPermission,
-                "Sending message to topic[" + h.topic + "] is forbidden.");
-  }
-  if ((config.broker_permission & protocol::kPermWrite) == 0) {
-    return fail(ResponseCode::kNoPermission,
-                "the broker[" + config.broker_ip1 + "] sending message is forbidden");
-  }
-  auto topic_config = broker_.topics().Find(h.topic);
-  if (!topic_config) {
-    int32_t sys_flag = h.unit_mode.value_or(false) ? protocol::kTopicSysFlagUnit : 0;
-    auto created = broker_.topics().CreateTopicInSendMessageMethod(
-        h.topic, h.default_topic, h.default_topic_queue_nums, sys_flag);
-    if (created.ok()) {
-      topic_config = *created;
-    } else if (h.topic.starts_with(kRetryGroupTopicPrefix)) {
-      auto retry = broker_.topics().CreateTopicInSendMessageBackMethod(
-          h.topic, 1, protocol::kPermWrite | protocol::kPermRead, sys_flag);
-      if (retry.ok()) topic_config = *retry;
-    }
-    if (!topic_config) {
-      return fail(ResponseCode::kTopicNotExist,
-                  "topic[" + h.topic + "] not exist, apply first please!" + std::string(kFaqHint));
-    }
-  }
-  int32_t queue_limit = std::max(topic_config->write_queue_nums, topic_config->read_queue_nums);
-  if (h.queue_id >= queue_limit) {
-    return fail(ResponseCode::kSystemError, "request queueId[" + std::to_string(h.queue_id) +
-                                                "] is illegal, topic " + h.topic + " has " +
-                                                std::to_string(queue_limit) +
-                                                " queues. Producer: " + conn->remote_address());
-  }
-  int32_t queue_id = h.queue_id < 0 ? RandomQueue(topic_config->write_queue_nums) : h.queue_id;
+  auto topic_config = CheckSendRequest(broker_, h, *conn, &resp);
+  if (!topic_config) return net::Reply(conn, req, std::move(resp));
+  int32_t queue_id = SelectQueue(h.queue_id, *topic_config);
 
   protocol::MessageProperties props = protocol::DecodeProperties(h.properties.value_or(""));
   std::string topic = h.topic;

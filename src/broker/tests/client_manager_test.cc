@@ -260,6 +260,43 @@ TEST_F(ClientManagerTest, RegisterOfClosedConnectionIsIgnored) {
   EXPECT_TRUE(consumers_.Groups().empty());
   EXPECT_TRUE(events_.empty());
 }
+// The request-reply look-up: found through any group, kept while any group of the connection
+// holds it, the newest live connection of a reconnecting client, gone after close or expiry.
+TEST_F(ClientManagerTest, ProducerFindConnectionByClientId) {
+  auto a = Connect();
+  auto b = Connect();
+  auto c = Connect();
+  ASSERT_TRUE(a && b && c);
+  EXPECT_EQ(producers_.FindConnection("a@1"), nullptr);
+  producers_.Register("PG1", Info(a, "a@1", 1000));
+  producers_.Register("PG2", Info(a, "a@1", 1000));
+  producers_.Register("PG1", Info(a, "a@1", 2000));  // a refresh adds nothing
+  producers_.Register("PG1", Info(c, "c@1", 1000));
+  EXPECT_EQ(producers_.FindConnection("a@1"), a);
+  EXPECT_EQ(producers_.FindConnection("c@1"), c);
+  EXPECT_EQ(producers_.FindConnection("b@1"), nullptr);
+
+  // Leaving one of two groups keeps the id; leaving the last drops it.
+  producers_.Unregister("PG1", a->id());
+  EXPECT_EQ(producers_.FindConnection("a@1"), a);
+  producers_.Unregister("PG2", a->id());
+  EXPECT_EQ(producers_.FindConnection("a@1"), nullptr);
+
+  // The same client on a newer connection (its old one still open) is found there; once the
+  // newer one closes, the older one again.
+  producers_.Register("PG1", Info(a, "a@1", 3000));
+  producers_.Register("PG1", Info(b, "a@1", 3000));
+  EXPECT_EQ(producers_.FindConnection("a@1"), b);
+  b->Close(Status(ErrorCode::kConnectionClosed, "test"));
+  ASSERT_TRUE(WaitClosed(b));
+  EXPECT_EQ(producers_.FindConnection("a@1"), a);  // closed, its close event not yet processed
+  producers_.OnConnectionClosed(b->id());
+  EXPECT_EQ(producers_.FindConnection("a@1"), a);
+
+  EXPECT_EQ(producers_.ScanNotActiveChannels(3001 + kTimeout, kTimeout), 2);
+  EXPECT_EQ(producers_.FindConnection("a@1"), nullptr);
+  EXPECT_EQ(producers_.FindConnection("c@1"), nullptr);
+}
 
 // ---- ConsumerManager ----
 
