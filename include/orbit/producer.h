@@ -80,6 +80,11 @@ QueueSelector SelectQueueByHash(std::string key);
 
 using SendCallback = std::function<void(Result<SendResult>)>;
 
+// The reply to a request message (RocketMQ's MessageUtil.createReplyMessage): topic
+// "<cluster>_REPLY_TOPIC", MSG_TYPE=reply, and the request's CORRELATION_ID, REPLY_TO_CLIENT and
+// TTL. kInvalidArgument when `request` is not a request (no CLUSTER or REPLY_TO_CLIENT property).
+Result<Message> CreateReplyMessage(const Message& request, std::string body);
+
 enum class CommunicationMode { kSync, kAsync, kOneway };
 
 // What a send hook sees of one attempt.
@@ -147,6 +152,12 @@ class Producer {
   // Oneway: written to the broker, no answer, no retry.
   Status SendOneway(const Message& message);
   Status SendOneway(const Message& message, const MessageQueue& queue);
+
+  // Request-reply (RocketMQ's request(msg, timeout)): sends `message` with a correlation id and
+  // this client as the reply address, and waits for the reply a consumer sends back with
+  // CreateReplyMessage. kTimeout when no reply arrives in `timeout_ms`. The broker must support
+  // request-reply (Apache 4.6+, Orbit).
+  Result<Message> Request(const Message& message, int64_t timeout_ms);
 
   // The writable queues of a topic, as sends choose among them.
   Result<std::vector<MessageQueue>> FetchPublishQueues(const std::string& topic);

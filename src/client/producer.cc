@@ -87,6 +87,25 @@ Status Producer::SendOneway(const Message& message, const MessageQueue& queue) {
   return impl_->SendOneway(message, {&queue, nullptr});
 }
 
+Result<Message> Producer::Request(const Message& message, int64_t timeout_ms) {
+  return impl_->Request(message, timeout_ms);
+}
+
+Result<Message> CreateReplyMessage(const Message& request, std::string body) {
+  auto cluster = request.GetProperty("CLUSTER");
+  auto reply_to = request.GetProperty("REPLY_TO_CLIENT");
+  if (!cluster || cluster->empty() || !reply_to) {
+    return InvalidArgument(
+        "create reply message fail, the request has no CLUSTER or REPLY_TO_CLIENT property");
+  }
+  Message reply(*cluster + "_REPLY_TOPIC", std::move(body));
+  reply.PutPropertyUnchecked("MSG_TYPE", "reply");
+  for (const char* name : {"CORRELATION_ID", "REPLY_TO_CLIENT", "TTL"}) {
+    if (auto v = request.GetProperty(name)) reply.PutPropertyUnchecked(name, *v);
+  }
+  return reply;
+}
+
 Result<std::vector<MessageQueue>> Producer::FetchPublishQueues(const std::string& topic) {
   return impl_->FetchPublishQueues(topic);
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <random>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -9,6 +11,7 @@
 #include "client/validators.h"
 #include "protocol/codes.h"
 #include "protocol/compression.h"
+#include "protocol/message_flags.h"
 #include "protocol/message_id.h"
 #include "protocol/properties.h"
 
@@ -49,6 +52,110 @@ std::string JoinBrokers(const std::vector<std::string>& brokers) {
 }
 
 }  // namespace
+
+// Requests waiting for their reply, by correlation id, for the whole process (replies arrive
+// through any client instance).
+class ReplyTable {
+ public:
+  struct Waiter {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Result<Message>> reply;
+  };
+  static ReplyTable& Get() {
+    static auto* table = new ReplyTable();  // used until the process exits
+    return *table;
+  }
+  std::shared_ptr<Waiter> Add(const std::string& id) {
+    auto waiter = std::make_shared<Waiter>();
+    MutexLock lock(mu_);
+    waiters_[id] = waiter;
+    return waiter;
+  }
+  void Remove(const std::string& id) {
+    MutexLock lock(mu_);
+    waiters_.erase(id);
+  }
+  // False when nobody waits for `id` (any more).
+  bool Complete(const std::string& id, Result<Message> reply) {
+    std::shared_ptr<Waiter> waiter;
+    {
+      MutexLock lock(mu_);
+      auto it = waiters_.find(id);
+      if (it == waiters_.end()) return false;
+      waiter = it->second;
+      waiters_.erase(it);
+    }
+    {
+      std::lock_guard<std::mutex> lock(waiter->mu);
+      waiter->reply = std::move(reply);
+    }
+    waiter->cv.notify_all();
+    return true;
+  }
+
+ private:
+  Mutex mu_;
+  std::map<std::string, std::shared_ptr<Waiter>> waiters_ ORBIT_GUARDED_BY(mu_);
+};
+
+std::string NewCorrelationId() {
+  // A random (version 4) UUID, as Java's UUID.randomUUID().toString().
+  static std::mutex mu;
+  static std::mt19937_64 rng{std::random_device{}()};
+  uint64_t hi, lo;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    hi = rng();
+    lo = rng();
+  }
+  hi = (hi & ~0xF000ULL) | 0x4000ULL;
+  lo = (lo & ~(0xC0ULL << 56)) | (0x80ULL << 56);
+  char out[37];
+  std::snprintf(out, sizeof(out), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+                static_cast<unsigned>(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return out;
+}
+
+// PUSH_REPLY_MESSAGE_TO_CLIENT: the reply goes to whoever waits for its correlation id.
+void OnPushReply(const net::ConnectionPtr& conn, RemotingCommand request) {
+  auto header = protocol::ReplyMessageRequestHeader::Decode(request.ext_fields);
+  if (!header.ok()) {
+    return net::Reply(conn, request,
+                      RemotingCommand::ResponseTo(request, ResponseCode::kSystemError,
+                                                  "process reply message fail"));
+  }
+  Message reply;
+  reply.set_topic(header->topic);
+  reply.set_flag(header->flag);
+  for (const auto& [name, value] : protocol::DecodeProperties(header->properties.value_or(""))) {
+    reply.PutPropertyUnchecked(name, value);
+  }
+  std::string body = std::move(request.body);
+  if ((header->sys_flag & protocol::kSysFlagCompressed) != 0) {
+    auto type = static_cast<protocol::CompressionType>((header->sys_flag >> 8) & 0x7);
+    auto plain = protocol::Decompress(
+        type == protocol::CompressionType{0} ? protocol::CompressionType::kZlib : type, body);
+    if (!plain.ok()) {
+      return net::Reply(conn, request,
+                        RemotingCommand::ResponseTo(request, ResponseCode::kSystemError,
+                                                    "process reply message fail"));
+    }
+    body = std::move(*plain);
+  }
+  reply.set_body(std::move(body));
+  reply.PutPropertyUnchecked(std::string(protocol::kPropertyReplyMessageArriveTime),
+                             std::to_string(Clock::System().NowMillis()));
+  auto id = reply.GetProperty(protocol::kPropertyCorrelationId);
+  if (!id || !ReplyTable::Get().Complete(*id, std::move(reply))) {
+    ORBIT_LOG_DEBUG("reply {} arrived after its request ended", id.value_or("(no id)"));
+  }
+  if (!request.is_oneway()) {
+    net::Reply(conn, request, RemotingCommand::ResponseTo(request, ResponseCode::kSuccess));
+  }
+}
 
 // An async send in progress: what its attempts share.
 struct ProducerImpl::AsyncSend {
@@ -121,6 +228,7 @@ Status ProducerImpl::Start() {
   }
   callbacks_ = std::make_unique<CallbackExecutor>("orbit-callback");
   if (tx_listener_) checks_ = std::make_unique<CallbackExecutor>("orbit-txcheck");
+  instance_->SetReplyHandler(OnPushReply);
   {
     // Java starts with an empty publish info for the default topic so that its route is kept.
     MutexLock lock(mu_);
@@ -682,6 +790,54 @@ void ProducerImpl::OnCheckTransactionState(const std::string& broker_addr,
         self->EndTransaction(broker_addr, std::move(end), std::move(remark));
         self->checks_pending_.fetch_sub(1);
       });
+}
+
+Result<Message> ProducerImpl::Request(const Message& original, int64_t timeout_ms) {
+  ORBIT_RETURN_IF_ERROR(CheckRunning());
+  ORBIT_RETURN_IF_ERROR(ValidateMessage(original, config_.max_message_size));
+  const int64_t begin = SteadyNow();
+  // The broker pushes the reply over this client's connection: it must know the connection
+  // (a heartbeat) before the request reaches a consumer.
+  bool known = false;
+  {
+    MutexLock lock(mu_);
+    auto it = publish_info_.find(WithNamespace(original.topic()));
+    known = it != publish_info_.end() && it->second && it->second->ok();
+  }
+  if (!known) {
+    ORBIT_RETURN_IF_ERROR(FindPublishInfo(WithNamespace(original.topic())).status());
+    instance_->SendHeartbeatToAllBrokers();
+  }
+  Message message = original;
+  const std::string id = NewCorrelationId();
+  message.PutPropertyUnchecked(std::string(protocol::kPropertyCorrelationId), id);
+  message.PutPropertyUnchecked(std::string(protocol::kPropertyMessageReplyToClient), client_id_);
+  message.PutPropertyUnchecked(std::string(protocol::kPropertyMessageTtl),
+                               std::to_string(timeout_ms));
+  auto waiter = ReplyTable::Get().Add(id);
+  const int64_t left = timeout_ms - (SteadyNow() - begin);
+  Status st = left <= 0 ? Status(ErrorCode::kTimeout, "request timeout before sending")
+                        : SendAsync(message, {}, [id](Result<SendResult> sent) {
+                            if (!sent.ok()) ReplyTable::Get().Complete(id, sent.status());
+                          });
+  if (!st.ok()) {
+    ReplyTable::Get().Remove(id);
+    return st;
+  }
+  std::unique_lock<std::mutex> lock(waiter->mu);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max<int64_t>(
+                                                         0, timeout_ms - (SteadyNow() - begin)));
+  while (!waiter->reply) {
+    if (waiter->cv.wait_until(lock, deadline) == std::cv_status::timeout && !waiter->reply) break;
+  }
+  if (!waiter->reply) {
+    lock.unlock();
+    ReplyTable::Get().Remove(id);
+    return Status(ErrorCode::kTimeout, "request timeout, no reply message in " +
+                                           std::to_string(timeout_ms) + " ms (correlation id " +
+                                           id + ")");
+  }
+  return std::move(*waiter->reply);
 }
 
 }  // namespace orbit::client

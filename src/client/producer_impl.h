@@ -48,6 +48,7 @@ class ProducerImpl : public ProducerListener, public std::enable_shared_from_thi
   Status SendAsync(const Message& message, Target target, SendCallback callback);
   Status SendOneway(const Message& message, Target target);
   Result<std::vector<MessageQueue>> FetchPublishQueues(const std::string& topic);
+  Result<Message> Request(const Message& message, int64_t timeout_ms);
   void AddSendHook(std::shared_ptr<SendHook> hook) ORBIT_EXCLUDES(mu_);
 
   // Transactions. Before Start(): makes this a transactional producer.

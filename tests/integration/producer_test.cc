@@ -399,6 +399,48 @@ TEST_F(ProducerTest, NoReachableNameServerFailsClearlyWithinTheTimeout) {
   }
 }
 
+TEST_F(ProducerTest, RequestGetsTheReplyThroughTheBroker) {
+  CreateTopic("TopicRequest", 1);
+  Producer requester(Config("PG_REQUESTER"));
+  ASSERT_TRUE(requester.Start().ok());
+  ProducerConfig replier_config = Config("PG_REPLIER");
+  replier_config.instance_name = "replier";
+  Producer replier(replier_config);
+  ASSERT_TRUE(replier.Start().ok());
+
+  // The consumer's side, by hand: the request is read from the store and answered.
+  std::thread answer([&] {
+    for (int i = 0; i < 500; ++i) {
+      auto records = Stored(0, "TopicRequest", 0);
+      if (!records.empty()) {
+        Message request(records[0].topic, records[0].body);
+        for (const auto& [name, value] : records[0].properties) {
+          request.PutPropertyUnchecked(name, value);
+        }
+        auto reply = CreateReplyMessage(request, "pong to " + records[0].body);
+        ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+        auto sent = replier.Send(*reply);
+        EXPECT_TRUE(sent.ok()) << sent.status().ToString();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  auto reply = requester.Request(Message("TopicRequest", "ping"), 10000);
+  answer.join();
+  ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+  EXPECT_EQ(reply->body(), "pong to ping");
+  EXPECT_EQ(reply->topic(), "DefaultCluster_REPLY_TOPIC");
+  EXPECT_EQ(reply->GetProperty("MSG_TYPE"), "reply");
+  EXPECT_TRUE(reply->GetProperty("ARRIVE_TIME").has_value());
+
+  // Nobody answers: a clear timeout.
+  auto lonely = requester.Request(Message("TopicRequest", "anyone?"), 300);
+  EXPECT_EQ(lonely.status().code(), ErrorCode::kTimeout) << lonely.status().ToString();
+  // Not a request: no reply can be made.
+  EXPECT_FALSE(CreateReplyMessage(Message("TopicRequest", "x"), "y").ok());
+}
+
 TEST(HttpGetTest, BodyOfA200AndClearErrorsOtherwise) {
   TinyHttpServer ok("HTTP/1.1 200 OK\r\nContent-Length: 15\r\n\r\n127.0.0.1:9876\n");
   auto body = net::HttpGet(ok.url(), 3000);
