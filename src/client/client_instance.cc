@@ -139,7 +139,7 @@ Status ClientInstance::StartLocked() {
     SendHeartbeatToAllBrokers();
   });
   scheduler_.Start();
-  ORBIT_LOG_INFO("client instance {} started (name servers {})", client_id_, namesrvs_.front());
+  ORBIT_LOG_DEBUG("client instance {} started (name servers {})", client_id_, namesrvs_.front());
   return Status::Ok();
 }
 
@@ -156,7 +156,7 @@ void ClientInstance::Stop() {
     auto it = table.instances.find(client_id_);
     if (it != table.instances.end() && it->second.lock().get() == this) table.instances.erase(it);
   }
-  ORBIT_LOG_INFO("client instance {} stopped", client_id_);
+  ORBIT_LOG_DEBUG("client instance {} stopped", client_id_);
 }
 
 Status ClientInstance::RegisterProducer(const std::string& group, ProducerListener* listener) {

@@ -89,8 +89,8 @@ class ProducerImpl : public ProducerListener, public std::enable_shared_from_thi
   // Async: one attempt of `op`; finishes it (Complete) or retries from the answer's thread.
   void StartAsyncAttempt(const std::shared_ptr<AsyncSend>& op);
   void CompleteAsync(const std::shared_ptr<AsyncSend>& op, Result<SendResult> result);
-  Status AcquireAsyncSlot() ORBIT_EXCLUDES(async_mu_);
-  void ReleaseAsyncSlot() ORBIT_EXCLUDES(async_mu_);
+  Status AcquireAsyncSlot();
+  void ReleaseAsyncSlot();
   // The error after the last failed attempt (Java's "Send [N] times, still failed ...").
   Status FinalError(const Status& last, int attempts, int64_t cost_ms, const std::string& topic,
                     const std::vector<std::string>& brokers) const;
