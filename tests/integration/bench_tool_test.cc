@@ -1,0 +1,237 @@
+// orbit-bench producer as a user runs it: the built program against an in-process cluster
+// (EmbeddedCluster), its JSON summary checked against what the broker stored; async and batch
+// runs, time limits and periodic reports, and the exit codes (0 ok, 1 failures, 2 bad flags).
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "embedded/embedded_cluster.h"
+#include "golden/golden_store.h"
+#include "interop/process.h"
+#include "net/remoting_client.h"
+#include "protocol/codes.h"
+#include "protocol/headers.h"
+
+#if defined(ORBIT_HAVE_NLOHMANN_JSON)
+#include <nlohmann/json.hpp>
+#endif
+
+namespace orbit {
+namespace {
+
+using protocol::RemotingCommand;
+using protocol::RequestCode;
+using protocol::ResponseCode;
+using testing::ChildProcess;
+
+constexpr int kQueues = 4;
+
+struct BenchRun {
+  int code = -1;
+  std::string output;  // stdout and stderr
+  std::string json;    // the last line that starts with '{'
+};
+
+// The number after "key": in a flat search of the JSON text (keys used here are unique).
+double JsonNumber(const std::string& json, const std::string& key) {
+  const std::string needle = "\"" + key + "\":";
+  const size_t at = json.find(needle);
+  if (at == std::string::npos) {
+    ADD_FAILURE() << key << " missing in " << json;
+    return -1;
+  }
+  return std::strtod(json.c_str() + at + needle.size(), nullptr);
+}
+
+class BenchToolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto c = EmbeddedCluster::Start(EmbeddedClusterOptions{});
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    cluster_ = std::move(*c);
+    CreateTopic("BenchTopic");
+  }
+  void TearDown() override {
+    admin_.Shutdown();
+    cluster_.reset();
+  }
+
+  // UPDATE_AND_CREATE_TOPIC on the broker (the tool itself creates nothing).
+  void CreateTopic(const std::string& topic) {
+    RemotingCommand req = RemotingCommand::Request(RequestCode::kUpdateAndCreateTopic);
+    protocol::CreateTopicRequestHeader h;
+    h.topic = topic;
+    h.default_topic = "TBW102";
+    h.read_queue_nums = kQueues;
+    h.write_queue_nums = kQueues;
+    h.perm = 6;
+    h.topic_filter_type = "SINGLE_TAG";
+    h.Encode(&req.ext_fields);
+    auto resp = admin_.InvokeSync(cluster_->broker(0).addr(), std::move(req), 5000);
+    ASSERT_TRUE(resp.ok() && resp->code == ResponseCode::kSuccess);
+  }
+
+  // Messages in the topic's queues, once dispatch has caught up.
+  int64_t Stored(const std::string& topic) {
+    auto& store = cluster_->broker(0).store();
+    for (int i = 0; i < 300 && store.DispatchBehindBytes() > 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    int64_t n = 0;
+    for (int q = 0; q < kQueues; ++q) n += store.GetMaxOffsetInQueue(topic, q);
+    return n;
+  }
+
+  BenchRun Run(std::vector<std::string> args,
+               std::chrono::milliseconds limit = std::chrono::seconds(120)) {
+    BenchRun run;
+    const std::string log = dir_.path() + "/run-" + std::to_string(++runs_) + ".txt";
+    std::vector<std::string> argv = {ORBIT_BENCH_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto p = ChildProcess::Start(argv, log);
+    if (!p) return run;
+    run.code = p->Wait(limit).value_or(-2);
+    run.output = testing::ReadFile(log);
+    size_t start = 0;
+    while (start < run.output.size()) {
+      size_t end = run.output.find('\n', start);
+      if (end == std::string::npos) end = run.output.size();
+      if (run.output[start] == '{') run.json = run.output.substr(start, end - start);
+      start = end + 1;
+    }
+    return run;
+  }
+
+  std::vector<std::string> Producer(std::vector<std::string> extra) {
+    std::vector<std::string> args = {"producer", "-n",         cluster_->namesrv_addr(),
+                                     "-t",       "BenchTopic", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  // The counts of a run that sent `n` messages and failed none.
+  void ExpectAllSent(const BenchRun& r, int64_t n) {
+    ASSERT_EQ(r.code, 0) << r.output;
+    ASSERT_FALSE(r.json.empty()) << r.output;
+    EXPECT_EQ(JsonNumber(r.json, "sent"), n) << r.json;
+    EXPECT_EQ(JsonNumber(r.json, "send_failed"), 0) << r.json;
+    EXPECT_EQ(JsonNumber(r.json, "response_failed"), 0) << r.json;
+    EXPECT_GT(JsonNumber(r.json, "send_tps"), 0) << r.json;
+    EXPECT_GT(JsonNumber(r.json, "duration_s"), 0) << r.json;
+    EXPECT_GT(JsonNumber(r.json, "p50"), 0) << r.json;
+    EXPECT_GE(JsonNumber(r.json, "p99"), JsonNumber(r.json, "p50")) << r.json;
+    EXPECT_GE(JsonNumber(r.json, "max"), JsonNumber(r.json, "p999")) << r.json;
+    EXPECT_NE(r.json.find("\"stopped_by\":\"count\""), std::string::npos) << r.json;
+#if defined(ORBIT_HAVE_NLOHMANN_JSON)
+    const auto doc = nlohmann::json::parse(r.json, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(doc.is_object()) << r.json;
+    EXPECT_EQ(doc["sent"].get<int64_t>(), n);
+    EXPECT_EQ(doc["config"]["topic"], "BenchTopic");
+    EXPECT_TRUE(doc["latency_ms"].is_object());
+#endif
+  }
+
+  std::unique_ptr<EmbeddedCluster> cluster_;
+  net::RemotingClient admin_;
+  orbit::testing::TempDir dir_{"orbit-bench-tool-"};
+  int runs_ = 0;
+};
+
+TEST_F(BenchToolTest, SyncRunSendsExactlyTheCount) {
+  BenchRun r = Run(Producer({"--count", "2000", "-w", "4"}));
+  ExpectAllSent(r, 2000);
+  EXPECT_EQ(JsonNumber(r.json, "requests"), 2000) << r.json;
+  EXPECT_EQ(JsonNumber(r.json, "threads"), 4) << r.json;
+  EXPECT_EQ(Stored("BenchTopic"), 2000);
+}
+
+TEST_F(BenchToolTest, AsyncRunPipelinesWithinTheWindow) {
+  BenchRun r =
+      Run(Producer({"--async", "--window", "64", "-w", "2", "--count", "3000", "-k", "-l", "3"}));
+  ExpectAllSent(r, 3000);
+  EXPECT_NE(r.json.find("\"async\":true"), std::string::npos) << r.json;
+  EXPECT_EQ(JsonNumber(r.json, "window"), 64) << r.json;
+  EXPECT_EQ(Stored("BenchTopic"), 3000);
+}
+
+TEST_F(BenchToolTest, BatchRunCountsMessagesAndRequests) {
+  // 1000 = 62 batches of 16 + one of 8.
+  BenchRun r = Run(Producer({"--batch", "16", "-w", "2", "--count", "1000"}));
+  ExpectAllSent(r, 1000);
+  EXPECT_EQ(JsonNumber(r.json, "requests"), 63) << r.json;
+  EXPECT_EQ(JsonNumber(r.json, "batch"), 16) << r.json;
+  EXPECT_EQ(Stored("BenchTopic"), 1000);
+}
+
+TEST_F(BenchToolTest, DurationBoundsTheRunAndReportsPeriodically) {
+  BenchRun r = Run(
+      Producer({"-w", "2", "--duration", "2.5", "--report-interval", "1", "--compress", "zstd"}));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.json.find("\"stopped_by\":\"duration\""), std::string::npos) << r.json;
+  const double seconds = JsonNumber(r.json, "duration_s");
+  EXPECT_GE(seconds, 2.5);
+  EXPECT_LT(seconds, 10);
+  EXPECT_GT(JsonNumber(r.json, "sent"), 0);
+  EXPECT_EQ(Stored("BenchTopic"), JsonNumber(r.json, "sent"));
+  // Apache's report line with percentiles, and the progress line (plain: not a terminal).
+  for (const char* text : {"Current Time: ", "Send TPS: ", "p99 RT(ms): ", "Response Failed: ",
+                           " msg/s ", "topic: BenchTopic threadCount: 2"}) {
+    EXPECT_NE(r.output.find(text), std::string::npos) << text << " missing in:\n" << r.output;
+  }
+}
+
+TEST_F(BenchToolTest, TextSummaryWithoutJson) {
+  BenchRun r = Run({"producer", "-n", cluster_->namesrv_addr(), "-t", "BenchTopic", "--count",
+                    "100", "-w", "1"});
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(r.json.empty()) << r.output;
+  EXPECT_NE(r.output.find("[Complete] Send Total: 100 Send TPS: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Latency RT(ms): p50 "), std::string::npos) << r.output;
+}
+
+TEST_F(BenchToolTest, FailedSendsExitWithOne) {
+  // A name server nobody listens on: every send fails, none is sent.
+  const std::string nowhere = "127.0.0.1:" + std::to_string(testing::FreeLoopbackPort());
+  BenchRun r = Run({"producer", "-n", nowhere, "-t", "BenchTopic", "--count", "3", "-w", "1",
+                    "--send-timeout", "500", "--json"});
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_EQ(JsonNumber(r.json, "sent"), 0) << r.output;
+  EXPECT_EQ(JsonNumber(r.json, "send_failed") + JsonNumber(r.json, "response_failed"), 3) << r.json;
+  EXPECT_NE(r.json.find("\"first_error\":"), std::string::npos) << r.json;
+  EXPECT_NE(r.output.find("orbit-bench: send failed: "), std::string::npos) << r.output;
+}
+
+TEST_F(BenchToolTest, BadFlagsExitWithTwoAndSayWhy) {
+  struct Case {
+    std::vector<std::string> args;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {{"producer", "--no-such-flag"}, "--no-such-flag"},
+      {{"producer", "-w", "0"}, "threadCount"},
+      {{"producer", "-s", "abc"}, "messageSize"},
+      {{"producer", "--compress", "snappy"}, "compress"},
+      {{"producer", "--transaction"}, "not supported yet"},
+      {{"producer", "--async", "--batch", "4"}, "async batch"},
+      {{}, "subcommand"},
+      {{"consumer"}, "consumer"},
+  };
+  for (const Case& c : cases) {
+    BenchRun r = Run(c.args, std::chrono::seconds(20));
+    EXPECT_EQ(r.code, 2) << r.output;
+    EXPECT_NE(r.output.find(c.message), std::string::npos) << "'" << c.message << "' missing in:\n"
+                                                           << r.output;
+  }
+  BenchRun help = Run({"producer", "--help"}, std::chrono::seconds(20));
+  EXPECT_EQ(help.code, 0) << help.output;
+  EXPECT_NE(help.output.find("--window"), std::string::npos) << help.output;
+  EXPECT_NE(help.output.find("Exit code"), std::string::npos) << help.output;
+}
+
+}  // namespace
+}  // namespace orbit
