@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t files < <(git ls-files --cached --others --exclude-standard -- \
-  '*.h' '*.cc' '*.cpp' | while read -r f; do [[ -f "$f" ]] && echo "$f"; done)
+  '*.h' '*.c' '*.cc' '*.cpp' | while read -r f; do [[ -f "$f" ]] && echo "$f"; done)
 bad=()
 for f in "${files[@]}"; do
   clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || bad+=("$f")

@@ -46,6 +46,24 @@ if grep -rnE '#include <asio' src --include='*.h' --include='*.cc' | grep -v '^s
   fail=1
 fi
 
+# Public headers (include/orbit, what `cmake --install` ships) include only standard headers and
+# other public orbit/ headers: nothing from src/ or third-party libraries. The C API's headers
+# (include/orbit/c) are C99: only the C standard headers and other orbit/c/ headers.
+c_std='assert|ctype|errno|float|inttypes|limits|stdarg|stdbool|stddef|stdint|stdio|stdlib|string|time|wchar'
+tail_re='[[:space:]]*(//.*|/\*.*)?$'
+public_re='^[[:space:]]*#[[:space:]]*include[[:space:]]*(<[a-z_]+>|"orbit/[a-z0-9_/]+\.h")'$tail_re
+c_api_re="^[[:space:]]*#[[:space:]]*include[[:space:]]*(<(${c_std})\\.h>|\"orbit/c/[a-z0-9_/]+\\.h\")"$tail_re
+while IFS=: read -r file line include; do
+  if [[ "$file" == include/orbit/c/* ]]; then
+    [[ "$include" =~ $c_api_re ]] && continue
+    echo "check-sources: $file:$line: a C API header may include only C standard and orbit/c/ headers ($include)"
+  else
+    [[ "$include" =~ $public_re ]] && continue
+    echo "check-sources: $file:$line: a public header may include only standard and orbit/ headers ($include)"
+  fi
+  fail=1
+done < <(grep -rnE '^\s*#\s*include' include --include='*.h' || true)
+
 if grep -rnE '^\s*using namespace' --include='*.h' src include apps 2>/dev/null; then
   echo "check-sources: 'using namespace' in a header"
   fail=1

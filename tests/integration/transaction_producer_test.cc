@@ -128,8 +128,8 @@ TEST_F(TransactionProducerTest, UnknownOutcomeIsResolvedByTheCheckBack) {
 TEST_F(TransactionProducerTest, CheckBackIsAnsweredAfterTheProducerRestarts) {
   {
     // The sender leaves before it knows the outcome.
-    auto gone = std::make_shared<Outcome>(LocalTransactionState::kUnknown,
-                                          LocalTransactionState::kUnknown);
+    auto gone =
+        std::make_shared<Outcome>(LocalTransactionState::kUnknown, LocalTransactionState::kUnknown);
     TransactionProducer producer(Config(), gone);
     ASSERT_TRUE(producer.Start().ok());
     ASSERT_TRUE(producer.SendMessageInTransaction(Message("TopicTxRestart", "orphan")).ok());
