@@ -22,10 +22,8 @@
 #include <vector>
 
 #include "embedded/embedded_cluster.h"
-#include "net/remoting_client.h"
+#include "integration/cluster_support.h"
 #include "orbit/producer.h"
-#include "protocol/codes.h"
-#include "protocol/headers.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define ORBIT_UNDER_ASAN 1
@@ -40,10 +38,6 @@
 
 namespace orbit {
 namespace {
-
-using protocol::RemotingCommand;
-using protocol::RequestCode;
-using protocol::ResponseCode;
 
 int Listen(const char* ip, uint16_t port, uint16_t* bound) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -139,25 +133,11 @@ class ProducerFaultTest : public ::testing::Test {
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     cluster_ = std::move(*c);
   }
-  void TearDown() override {
-    admin_.Shutdown();
-    cluster_.reset();
-  }
+  void TearDown() override { cluster_.reset(); }
 
   void CreateTopic(const std::string& topic, int queues) {
-    for (int i = 0; i < cluster_->broker_count(); ++i) {
-      RemotingCommand req = RemotingCommand::Request(RequestCode::kUpdateAndCreateTopic);
-      protocol::CreateTopicRequestHeader h;
-      h.topic = topic;
-      h.default_topic = "TBW102";
-      h.read_queue_nums = queues;
-      h.write_queue_nums = queues;
-      h.perm = 6;
-      h.topic_filter_type = "SINGLE_TAG";
-      h.Encode(&req.ext_fields);
-      auto resp = admin_.InvokeSync(cluster_->broker(i).addr(), std::move(req), 5000);
-      ASSERT_TRUE(resp.ok() && resp->code == ResponseCode::kSuccess);
-    }
+    std::string error;
+    ASSERT_TRUE(orbit::testing::CreateTopic(*cluster_, topic, queues, &error)) << error;
   }
 
   ProducerConfig Config(const std::string& group) {
@@ -168,7 +148,6 @@ class ProducerFaultTest : public ::testing::Test {
   }
 
   std::unique_ptr<EmbeddedCluster> cluster_;
-  net::RemotingClient admin_;
 };
 
 TEST_F(ProducerFaultTest, BrokerRestartDuringSyncSendsIsRetriedOnTheOtherBroker) {

@@ -19,19 +19,13 @@
 #include <thread>
 
 #include "embedded/embedded_cluster.h"
+#include "integration/cluster_support.h"
 #include "net/http_get.h"
-#include "net/remoting_client.h"
-#include "protocol/codes.h"
-#include "protocol/headers.h"
 #include "protocol/message.h"
 #include "protocol/message_flags.h"
 
 namespace orbit {
 namespace {
-
-using protocol::RemotingCommand;
-using protocol::RequestCode;
-using protocol::ResponseCode;
 
 // Answers every connection with `response` (a whole HTTP response) until destroyed; loopback,
 // ephemeral port. Counts the requests it served.
@@ -83,10 +77,7 @@ class ProducerTest : public ::testing::Test {
  protected:
   void SetUp() override { StartCluster(1); }
   // (The producers of a test are destroyed before TearDown: each shuts down first.)
-  void TearDown() override {
-    admin_.Shutdown();
-    cluster_.reset();
-  }
+  void TearDown() override { cluster_.reset(); }
 
   void StartCluster(int brokers) {
     cluster_.reset();
@@ -106,40 +97,16 @@ class ProducerTest : public ::testing::Test {
 
   // UPDATE_AND_CREATE_TOPIC on every broker, then waits until the name server routes it.
   void CreateTopic(const std::string& topic, int queues) {
-    for (int i = 0; i < cluster_->broker_count(); ++i) {
-      RemotingCommand req = RemotingCommand::Request(RequestCode::kUpdateAndCreateTopic);
-      protocol::CreateTopicRequestHeader h;
-      h.topic = topic;
-      h.default_topic = "TBW102";
-      h.read_queue_nums = queues;
-      h.write_queue_nums = queues;
-      h.perm = 6;
-      h.topic_filter_type = "SINGLE_TAG";
-      h.Encode(&req.ext_fields);
-      auto resp = admin_.InvokeSync(cluster_->broker(i).addr(), std::move(req), 5000);
-      ASSERT_TRUE(resp.ok() && resp->code == ResponseCode::kSuccess);
-    }
+    std::string error;
+    ASSERT_TRUE(orbit::testing::CreateTopic(*cluster_, topic, queues, &error)) << error;
   }
 
-  // The records of a queue, straight from broker i's store.
+  // The records of a queue, straight from broker i's store (once dispatched).
   std::vector<protocol::MessageRecord> Stored(int broker, const std::string& topic, int queue) {
-    std::vector<protocol::MessageRecord> out;
-    auto& store = cluster_->broker(broker).store();
-    // Dispatch runs behind the put: wait for the queue to catch up with the commit log.
-    for (int i = 0; i < 200 && store.DispatchBehindBytes() > 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    auto got = store.GetMessage(topic, queue, 0, 1000);
-    for (const auto& range : got.messages) {
-      auto record = protocol::DecodeRecord(range.view());
-      EXPECT_TRUE(record.ok());
-      if (record.ok()) out.push_back(std::move(*record));
-    }
-    return out;
+    return orbit::testing::StoredRecords(*cluster_, broker, topic, queue);
   }
 
   std::unique_ptr<EmbeddedCluster> cluster_;
-  net::RemotingClient admin_;
 };
 
 TEST_F(ProducerTest, SyncSendIsStoredAsSent) {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "embedded/embedded_cluster.h"
+#include "integration/cluster_support.h"
 #include "protocol/message.h"
 
 namespace orbit {
@@ -61,15 +62,9 @@ class TransactionProducerTest : public ::testing::Test {
   // Bodies in the topic's queues (dispatched), all queues.
   std::vector<std::string> Delivered(const std::string& topic) {
     std::vector<std::string> out;
-    auto& store = cluster_->broker(0).store();
-    for (int i = 0; i < 200 && store.DispatchBehindBytes() > 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
     for (int q = 0; q < 8; ++q) {
-      auto got = store.GetMessage(topic, q, 0, 100);
-      for (const auto& range : got.messages) {
-        auto record = protocol::DecodeRecord(range.view());
-        if (record.ok()) out.push_back(record->body);
+      for (auto& record : orbit::testing::StoredRecords(*cluster_, 0, topic, q)) {
+        out.push_back(std::move(record.body));
       }
     }
     return out;
