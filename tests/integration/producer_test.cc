@@ -13,6 +13,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -406,6 +408,61 @@ TEST_F(ProducerTest, RequestGetsTheReplyThroughTheBroker) {
   EXPECT_EQ(lonely.status().code(), ErrorCode::kTimeout) << lonely.status().ToString();
   // Not a request: no reply can be made.
   EXPECT_FALSE(CreateReplyMessage(Message("TopicRequest", "x"), "y").ok());
+}
+
+TEST(ProducerAclTest, SignedRequestsPassAndWrongCredentialsAreRefused) {
+  char dir_template[] = "/tmp/orbit-acl-XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  const std::string acl_file = std::string(dir_template) + "/plain_acl.yml";
+  {
+    std::ofstream out(acl_file);
+    out << "accounts:\n"
+           "  - accessKey: RocketMQ\n"
+           "    secretKey: 12345678\n"
+           "    admin: false\n"
+           "    defaultTopicPerm: DENY\n"
+           "    defaultGroupPerm: SUB\n"
+           "    topicPerms:\n"
+           "      - TopicAcl=PUB|SUB\n"
+           "      - TopicAclDeny=DENY\n";
+  }
+  EmbeddedClusterOptions options;
+  options.configure = [&](int, broker::BrokerConfig& c) {
+    c.acl_enable = true;
+    c.acl_file = acl_file;
+  };
+  auto cluster = EmbeddedCluster::Start(options);
+  ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+
+  auto config = [&](const std::string& group, const std::string& secret) {
+    ProducerConfig c;
+    c.group = group;
+    c.namesrv_addr = (*cluster)->namesrv_addr();
+    c.rpc_hook = MakeAclRpcHook("RocketMQ", secret);
+    c.retry_times_when_send_failed = 0;
+    return c;
+  };
+  Producer signed_producer(config("PG_ACL", "12345678"));
+  ASSERT_TRUE(signed_producer.Start().ok());
+  auto sent = signed_producer.Send(Message("TopicAcl", "signed"));
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  auto denied = signed_producer.Send(Message("TopicAclDeny", "no"));
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.status().remote_code(), 16) << denied.status().ToString();  // NO_PERMISSION
+
+  ProducerConfig wrong = config("PG_ACL_WRONG", "not-the-secret");
+  wrong.instance_name = "acl-wrong";
+  Producer impostor(wrong);
+  ASSERT_TRUE(impostor.Start().ok());
+  auto refused = impostor.Send(Message("TopicAcl", "forged"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().remote_code(), 16) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("signature"), std::string::npos)
+      << refused.status().ToString();
+  signed_producer.Shutdown();
+  impostor.Shutdown();
+  cluster->reset();
+  std::filesystem::remove_all(dir_template);
 }
 
 TEST(HttpGetTest, BodyOfA200AndClearErrorsOtherwise) {
