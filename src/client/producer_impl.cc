@@ -719,23 +719,14 @@ Result<TransactionSendResult> ProducerImpl::SendInTransaction(const Message& ori
     out.local_state = LocalTransactionState::kRollbackMessage;
   }
 
-  auto id = protocol::DecodeOffsetMessageId(half.offset_msg_id);
+  auto h = EndTransactionAfterSend(WithNamespace(config_.group), half, WireState(out.local_state));
   auto addr = BrokerAddress(WithNamespace(original.topic()), half.queue.broker_name);
-  if (!id.ok() || !addr.ok()) {
+  if (!h.ok() || !addr.ok()) {
     ORBIT_LOG_WARN("cannot end the transaction of {}: {}", half.msg_id,
-                   !id.ok() ? id.status().ToString() : addr.status().ToString());
+                   !h.ok() ? h.status().ToString() : addr.status().ToString());
     return out;
   }
-  protocol::EndTransactionRequestHeader h;
-  h.producer_group = WithNamespace(config_.group);
-  h.tran_state_table_offset = half.queue_offset;
-  h.commit_log_offset = id->commit_log_offset;
-  h.commit_or_rollback = WireState(out.local_state);
-  h.from_transaction_check = false;
-  h.msg_id = half.msg_id;
-  if (!half.transaction_id.empty()) h.transaction_id = half.transaction_id;
-  h.bname = half.queue.broker_name;
-  EndTransaction(*addr, std::move(h), std::move(remark));
+  EndTransaction(*addr, std::move(*h), std::move(remark));
   return out;
 }
 
@@ -778,15 +769,9 @@ void ProducerImpl::OnCheckTransactionState(const std::string& broker_addr,
             remark = "checkLocalTransactionState exception";
           }
         }
-        protocol::EndTransactionRequestHeader end;
-        end.producer_group = self->WithNamespace(self->config_.group);
-        end.tran_state_table_offset = h.tran_state_table_offset;
-        end.commit_log_offset = h.commit_log_offset;
-        end.commit_or_rollback = WireState(state);
-        end.from_transaction_check = true;
         const std::string* uniq = r.properties.Find(protocol::kPropertyUniqClientMessageIdKeyidx);
-        end.msg_id = uniq != nullptr ? *uniq : h.msg_id.value_or("");
-        end.transaction_id = h.transaction_id;
+        auto end = EndTransactionAfterCheck(self->WithNamespace(self->config_.group), h,
+                                            uniq != nullptr ? *uniq : "", WireState(state));
         self->EndTransaction(broker_addr, std::move(end), std::move(remark));
         self->checks_pending_.fetch_sub(1);
       });

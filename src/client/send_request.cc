@@ -329,4 +329,35 @@ Result<SendResult> ParseSendResponse(const RemotingCommand& response, const Mess
   return result;
 }
 
+Result<protocol::EndTransactionRequestHeader> EndTransactionAfterSend(const std::string& group,
+                                                                      const SendResult& half,
+                                                                      int32_t commit_or_rollback) {
+  ORBIT_ASSIGN_OR_RETURN(protocol::OffsetMessageId id,
+                         protocol::DecodeOffsetMessageId(half.offset_msg_id));
+  protocol::EndTransactionRequestHeader h;
+  h.producer_group = group;
+  h.tran_state_table_offset = half.queue_offset;
+  h.commit_log_offset = id.commit_log_offset;
+  h.commit_or_rollback = commit_or_rollback;
+  h.from_transaction_check = false;
+  h.msg_id = half.msg_id;
+  if (!half.transaction_id.empty()) h.transaction_id = half.transaction_id;
+  h.bname = half.queue.broker_name;
+  return h;
+}
+
+protocol::EndTransactionRequestHeader EndTransactionAfterCheck(
+    const std::string& group, const protocol::CheckTransactionStateRequestHeader& check,
+    const std::string& uniq_key, int32_t commit_or_rollback) {
+  protocol::EndTransactionRequestHeader h;
+  h.producer_group = group;
+  h.tran_state_table_offset = check.tran_state_table_offset;
+  h.commit_log_offset = check.commit_log_offset;
+  h.commit_or_rollback = commit_or_rollback;
+  h.from_transaction_check = true;
+  h.msg_id = uniq_key.empty() ? check.msg_id.value_or("") : uniq_key;
+  h.transaction_id = check.transaction_id;
+  return h;
+}
+
 }  // namespace orbit::client

@@ -26,6 +26,7 @@
 #include "orbit/message.h"
 #include "orbit/status.h"
 #include "protocol/compression.h"
+#include "protocol/headers_transaction.h"
 #include "protocol/message_id.h"
 #include "protocol/remoting_command.h"
 
@@ -108,5 +109,20 @@ std::string BatchMessageId(const std::vector<Message>& batch);
 // batch). A stored answer whose header does not decode is an error (kMissingField/kMalformed).
 Result<SendResult> ParseSendResponse(const protocol::RemotingCommand& response,
                                      const MessageQueue& queue, std::string msg_id);
+
+// END_TRANSACTION after the local transaction of a half message the broker stored (`half`, whose
+// offset_msg_id gives the commit-log offset): producerGroup, tranStateTableOffset = the queue
+// offset, commitLogOffset, commitOrRollback (8 commit, 12 rollback, 0 unknown),
+// fromTransactionCheck=false, msgId = the UNIQ_KEY, transactionId when the broker gave one,
+// bname. kMalformed when offset_msg_id does not decode.
+Result<protocol::EndTransactionRequestHeader> EndTransactionAfterSend(const std::string& group,
+                                                                      const SendResult& half,
+                                                                      int32_t commit_or_rollback);
+// END_TRANSACTION answering a check-back: the check's offsets and transaction id,
+// fromTransactionCheck=true, msgId = the half message's UNIQ_KEY (`uniq_key`, or the check's
+// msgId when empty), no bname (as Java).
+protocol::EndTransactionRequestHeader EndTransactionAfterCheck(
+    const std::string& group, const protocol::CheckTransactionStateRequestHeader& check,
+    const std::string& uniq_key, int32_t commit_or_rollback);
 
 }  // namespace orbit::client

@@ -30,6 +30,7 @@
 #include "protocol/codes.h"
 #include "protocol/compression.h"
 #include "protocol/headers_send.h"
+#include "protocol/message.h"
 #include "protocol/message_batch.h"
 #include "protocol/message_flags.h"
 #include "protocol/message_id.h"
@@ -308,6 +309,80 @@ TEST(SendRequestGoldenTest, TransactionHalfMessages) {
     m.PutPropertyUnchecked("PGROUP", "GID_golden_tx");
     CheckSingleSend(sends[i], m, OptionsFor(sends[i].request));
   }
+}
+
+}  // namespace
+}  // namespace orbit::client
+
+namespace orbit::client {
+namespace {
+
+// The ext fields of a golden frame, decoded from its bytes (the FRAME line's description is
+// not faithful for booleans).
+std::map<std::string, std::string> RawExt(const orbit::testing::GoldenFrame& frame) {
+  auto cmd = protocol::DecodeFramePayload(std::string_view(frame.bytes).substr(4));
+  EXPECT_TRUE(cmd.ok());
+  std::map<std::string, std::string> out;
+  if (cmd.ok()) {
+    for (const auto& [k, v] : cmd->ext_fields) out[k] = v;
+  }
+  return out;
+}
+
+std::map<std::string, std::string> Encoded(const protocol::EndTransactionRequestHeader& h) {
+  protocol::ExtFields ext;
+  h.Encode(&ext);
+  return {ext.begin(), ext.end()};
+}
+
+const orbit::testing::GoldenFrame* FrameAt(const std::vector<orbit::testing::GoldenFrame>& frames,
+                                           int index) {
+  for (const auto& f : frames) {
+    if (f.index == index) return &f;
+  }
+  return nullptr;
+}
+
+TEST(EndTransactionGoldenTest, AfterTheLocalTransactionAsJavaSendsIt) {
+  // 10_transaction: half messages (frames 5, 8, 11), the broker's answers (6, 9, 12) and the
+  // Java producer's END_TRANSACTION for commit, rollback and unknown (7, 10, 13).
+  auto frames = orbit::testing::LoadGoldenFile("10_transaction");
+  ASSERT_FALSE(frames.empty());
+  const struct {
+    int send, answer, end;
+    int32_t state;
+  } cases[] = {{5, 6, 7, 8}, {8, 9, 10, 12}, {11, 12, 13, 0}};
+  for (const auto& c : cases) {
+    const auto* send = FrameAt(frames, c.send);
+    const auto* answer = FrameAt(frames, c.answer);
+    const auto* end = FrameAt(frames, c.end);
+    ASSERT_TRUE(send && answer && end);
+    auto resp = protocol::DecodeFramePayload(std::string_view(answer->bytes).substr(4));
+    ASSERT_TRUE(resp.ok());
+    auto props = protocol::DecodeProperties(RawExt(*send).at("i"));
+    const std::string uniq(props.Get("UNIQ_KEY"));
+    auto half = ParseSendResponse(*resp, MessageQueue{"GoldenTrans", "broker-a", 0}, uniq);
+    ASSERT_TRUE(half.ok()) << half.status().ToString();
+    auto h = EndTransactionAfterSend("GID_golden_tx", *half, c.state);
+    ASSERT_TRUE(h.ok()) << h.status().ToString();
+    EXPECT_EQ(Encoded(*h), RawExt(*end)) << "frame " << c.end;
+  }
+}
+
+TEST(EndTransactionGoldenTest, AnsweringACheckBackAsJavaSendsIt) {
+  auto frames = orbit::testing::LoadGoldenFile("10_transaction");
+  const auto* check = FrameAt(frames, 16);
+  const auto* end = FrameAt(frames, 17);
+  ASSERT_TRUE(check && end);
+  auto cmd = protocol::DecodeFramePayload(std::string_view(check->bytes).substr(4));
+  ASSERT_TRUE(cmd.ok());
+  auto header = protocol::CheckTransactionStateRequestHeader::Decode(cmd->ext_fields);
+  ASSERT_TRUE(header.ok());
+  auto record = protocol::DecodeRecord(cmd->body);
+  ASSERT_TRUE(record.ok());
+  const std::string uniq(record->properties.Get("UNIQ_KEY"));
+  auto h = EndTransactionAfterCheck("GID_golden_tx", *header, uniq, 8);
+  EXPECT_EQ(Encoded(h), RawExt(*end));
 }
 
 }  // namespace
