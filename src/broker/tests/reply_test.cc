@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "broker/broker.h"
 #include "broker/tests/broker_test_support.h"
 #include "net/remoting_client.h"
@@ -35,11 +36,7 @@ using test_support::WaitFor;
 constexpr const char* kReplyTopic = "RC_REPLY_TOPIC";
 constexpr const char* kRequesterId = "127.0.0.1@requester";
 
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowMillis() { return Clock::System().NowMillis(); }
 
 // What the requester was pushed. With `hold`, requests are kept unanswered until Release.
 struct Requester {

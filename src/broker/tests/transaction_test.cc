@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "base/clock.h"
 #include "broker/broker.h"
 #include "broker/tests/broker_test_support.h"
 #include "broker/transaction_service.h"
@@ -39,11 +40,7 @@ using test_support::WaitFor;
 
 constexpr const char* kGroup = "PG_TX";
 
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowMillis() { return Clock::System().NowMillis(); }
 
 // What a test producer saw of the check-backs sent to it.
 struct CheckLog {
