@@ -12,10 +12,8 @@
 
 #include "embedded/embedded_cluster.h"
 #include "golden/golden_store.h"
+#include "integration/cluster_support.h"
 #include "interop/process.h"
-#include "net/remoting_client.h"
-#include "protocol/codes.h"
-#include "protocol/headers.h"
 
 #if defined(ORBIT_HAVE_NLOHMANN_JSON)
 #include <nlohmann/json.hpp>
@@ -24,9 +22,6 @@
 namespace orbit {
 namespace {
 
-using protocol::RemotingCommand;
-using protocol::RequestCode;
-using protocol::ResponseCode;
 using testing::ChildProcess;
 
 constexpr int kQueues = 4;
@@ -56,24 +51,12 @@ class BenchToolTest : public ::testing::Test {
     cluster_ = std::move(*c);
     CreateTopic("BenchTopic");
   }
-  void TearDown() override {
-    admin_.Shutdown();
-    cluster_.reset();
-  }
+  void TearDown() override { cluster_.reset(); }
 
   // UPDATE_AND_CREATE_TOPIC on the broker (the tool itself creates nothing).
   void CreateTopic(const std::string& topic) {
-    RemotingCommand req = RemotingCommand::Request(RequestCode::kUpdateAndCreateTopic);
-    protocol::CreateTopicRequestHeader h;
-    h.topic = topic;
-    h.default_topic = "TBW102";
-    h.read_queue_nums = kQueues;
-    h.write_queue_nums = kQueues;
-    h.perm = 6;
-    h.topic_filter_type = "SINGLE_TAG";
-    h.Encode(&req.ext_fields);
-    auto resp = admin_.InvokeSync(cluster_->broker(0).addr(), std::move(req), 5000);
-    ASSERT_TRUE(resp.ok() && resp->code == ResponseCode::kSuccess);
+    std::string error;
+    ASSERT_TRUE(orbit::testing::CreateTopic(*cluster_, topic, kQueues, &error)) << error;
   }
 
   // Messages in the topic's queues, once dispatch has caught up.
@@ -137,7 +120,6 @@ class BenchToolTest : public ::testing::Test {
   }
 
   std::unique_ptr<EmbeddedCluster> cluster_;
-  net::RemotingClient admin_;
   orbit::testing::TempDir dir_{"orbit-bench-tool-"};
   int runs_ = 0;
 };
