@@ -36,16 +36,29 @@ Segment::Segment(std::string path, uint64_t start, size_t size, std::unique_ptr<
 
 Result<std::shared_ptr<Segment>> Segment::Open(FileSystem& fs, const std::string& path,
                                                uint64_t start_offset, size_t size, bool create) {
-  ORBIT_ASSIGN_OR_RETURN(auto file,
-                         fs.Open(path, create ? OpenMode::kCreateAlways : OpenMode::kReadWrite));
   if (create) {
-    Status st = file->Allocate(size);
+    // Sized under a temporary name, then renamed and the directory synced: a crash at any point
+    // leaves either no segment or a whole one (plus, at worst, a temporary file Load removes),
+    // never a short file under a segment's name.
+    std::string creating = path + std::string(kCreatingSuffix);
+    {
+      ORBIT_ASSIGN_OR_RETURN(auto file, fs.Open(creating, OpenMode::kCreateAlways));
+      Status st = file->Allocate(size);
+      if (!st.ok()) {
+        file.reset();
+        (void)fs.Remove(creating);
+        return st;
+      }
+    }
+    Status st = fs.Rename(creating, path);
+    if (st.ok()) st = fs.SyncDir(ParentPath(path));
     if (!st.ok()) {
-      file.reset();
-      (void)fs.Remove(path);
+      (void)fs.Remove(creating);
       return st;
     }
-  } else {
+  }
+  ORBIT_ASSIGN_OR_RETURN(auto file, fs.Open(path, OpenMode::kReadWrite));
+  if (!create) {
     ORBIT_ASSIGN_OR_RETURN(uint64_t actual, file->Size());
     if (actual != size) {
       return Malformed(path + " is " + std::to_string(actual) + " bytes, expected " +
@@ -93,6 +106,12 @@ Status SegmentQueue::Load() {
   ORBIT_ASSIGN_OR_RETURN(auto names, fs_.List(dir_));
   std::vector<std::shared_ptr<Segment>> loaded;
   for (const auto& name : names) {
+    if (name.size() > kCreatingSuffix.size() && name.ends_with(kCreatingSuffix)) {
+      // A crash interrupted the creation of this segment: it never held data.
+      ORBIT_LOG_WARN("removing {} in {}: left by a crash while it was being created", name, dir_);
+      ORBIT_RETURN_IF_ERROR(fs_.Remove(JoinPath(dir_, name)));
+      continue;
+    }
     auto start = ParseSegmentFileName(name);
     if (!start.ok()) {
       ORBIT_LOG_WARN("ignoring {} in {}: not a segment file", name, dir_);

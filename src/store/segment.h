@@ -25,6 +25,9 @@ namespace orbit::store {
 
 inline constexpr size_t kOsPageSize = 4096;
 
+// A segment being created is sized under its name plus this suffix, then renamed.
+inline constexpr std::string_view kCreatingSuffix = ".creating";
+
 // "00000000001073741824" for 1073741824.
 std::string SegmentFileName(uint64_t start_offset);
 // The offset a 20-digit segment name stands for; InvalidArgument for any other name.
@@ -32,7 +35,8 @@ Result<uint64_t> ParseSegmentFileName(std::string_view name);
 
 class Segment {
  public:
-  // Opens (or with `create`, creates and allocates) the file and maps it whole.
+  // Opens (or with `create`, creates and allocates) the file and maps it whole. Creation is
+  // atomic: the file appears under `path` only at its full size, and the directory is synced.
   static Result<std::shared_ptr<Segment>> Open(FileSystem& fs, const std::string& path,
                                                uint64_t start_offset, size_t size, bool create);
 

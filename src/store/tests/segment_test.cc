@@ -395,6 +395,38 @@ TEST_F(SegmentCrashTest, FailedAllocationLeavesNoSegmentBehind) {
   EXPECT_TRUE(q.LastForWrite(0).ok());
 }
 
+TEST_F(SegmentCrashTest, ACrashDuringCreationLeavesNoShortSegment) {
+  {
+    SegmentQueue q(fs_, dir_, kSegmentSize);
+    uint64_t syncs_before = fs_.stats().dir_syncs;
+    auto first = q.LastForWrite(0);
+    ASSERT_TRUE(first.ok());
+    (*first)->set_write_pos(kSegmentSize);
+    // The new name is made durable before anything is written under it.
+    EXPECT_GT(fs_.stats().dir_syncs, syncs_before);
+    // The next creation dies between sizing the file and renaming it.
+    fs_.FailNext(FaultOp::kRename, EIO);
+    EXPECT_FALSE(q.LastForWrite(kSegmentSize).ok());
+    EXPECT_FALSE(fs_.Exists(JoinPath(dir_, SegmentFileName(kSegmentSize))));
+  }
+  // What a kill -9 at that point leaves: the sized file under its temporary name.
+  std::string creating = JoinPath(dir_, SegmentFileName(kSegmentSize)) + ".creating";
+  {
+    auto file = fs_.Open(creating, OpenMode::kCreate);
+    ASSERT_TRUE(file.ok());
+    ASSERT_OK((*file)->Allocate(kSegmentSize / 2));
+  }
+  fs_.Crash(CrashMode::kProcessKill);
+  SegmentQueue q(fs_, dir_, kSegmentSize);
+  ASSERT_OK(q.Load());
+  EXPECT_EQ(q.Segments().size(), 1u);
+  EXPECT_FALSE(fs_.Exists(creating));
+  // And the segment can be created again.
+  auto seg = q.LastForWrite(kSegmentSize);
+  ASSERT_TRUE(seg.ok()) << seg.status().ToString();
+  EXPECT_EQ((*seg)->start_offset(), kSegmentSize);
+}
+
 TEST_F(SegmentCrashTest, FlushErrorKeepsTheFlushedOffset) {
   SegmentQueue q(fs_, dir_, kSegmentSize);
   auto seg = q.LastForWrite(0);
