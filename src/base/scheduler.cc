@@ -16,6 +16,9 @@ void Scheduler::Add(std::string name, int64_t initial_delay_ms, int64_t period_m
 }
 
 void Scheduler::Start() {
+  // Held until thread_ is assigned: Loop() takes mu_ before its first task, so a task that asks
+  // InSchedulerThread() sees the right id.
+  std::lock_guard<std::mutex> lock(mu_);
   thread_ = std::thread([this] {
     // Linux limits thread names to 15 characters.
     pthread_setname_np(pthread_self(), thread_name_.substr(0, 15).c_str());
