@@ -12,6 +12,9 @@ quick=0
 jobs=$(nproc)
 # Let ccache hit across clones of the repo (CI builds a fresh clone every time).
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+# A failing test's output is cut to its start and its end, so the failure itself always shows.
+ctest_flags=(--output-on-failure -j "$jobs" --test-output-size-failed 200000
+  --test-output-truncation middle)
 
 scripts/deps.sh
 scripts/check-sources.sh
@@ -19,7 +22,7 @@ scripts/check-format.sh
 
 echo "== release build (g++)"
 scripts/build.sh release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=g++
-ctest --test-dir build/release --output-on-failure -j "$jobs"
+ctest --test-dir build/release "${ctest_flags[@]}"
 # Benchmarks must keep running (their figures are not checked here: see bench/README.md).
 for b in build/release/bench/*_bench; do
   "$b" --benchmark_min_time=0.01 >/dev/null || { echo "bench: $b failed"; exit 1; }
@@ -31,7 +34,7 @@ echo "== ASan+UBSan build (clang)"
 scripts/build.sh asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
   -DORBIT_SANITIZE=ON -DORBIT_BUILD_BENCH=OFF
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir build/asan --output-on-failure -j "$jobs"
+  ctest --test-dir build/asan "${ctest_flags[@]}"
 
 echo "== fuzz (clang libFuzzer + ASan)"
 scripts/build.sh fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DORBIT_FUZZ=ON
