@@ -26,7 +26,10 @@ ConsumeQueue::ConsumeQueue(FileSystem& fs, const std::string& root, std::string 
     : fs_(fs),
       topic_(std::move(topic)),
       queue_id_(queue_id),
-      segments_(fs, JoinPath(JoinPath(root, topic_), std::to_string(queue_id)), segment_bytes) {}
+      // 20 bytes per message, in a thousand files at once for a topic of many queues: no
+      // readahead (see MappedRegion::AdviseRandomAccess).
+      segments_(fs, JoinPath(JoinPath(root, topic_), std::to_string(queue_id)), segment_bytes,
+                /*random_access=*/true) {}
 
 CqEntry ConsumeQueue::ReadEntry(const char* p) {
   CqEntry e;

@@ -44,6 +44,11 @@ class MappedRegion {
     (void)length;
     return Status::Ok();
   }
+  // Tells the kernel that faults here should bring in only the page touched (MADV_RANDOM): no
+  // readahead. For files written and read a few bytes at a time in many places (consume queues,
+  // index files): readahead of a new file's unwritten blocks zero-fills pages nobody asked for,
+  // and on this machine's VMs that is the dearest part of a page fault. A hint.
+  virtual void AdviseRandomAccess() {}
 };
 
 class File {

@@ -139,6 +139,8 @@ Result<std::shared_ptr<IndexFile>> IndexFile::Map(FileSystem& fs, const std::str
   }
   auto region = file->Map(static_cast<size_t>(size));
   if (!region.ok()) return fail(std::move(region).TakeStatus());
+  // Hash slots are touched at random: no readahead.
+  (*region)->AdviseRandomAccess();
   return std::shared_ptr<IndexFile>(
       new IndexFile(path, max_hash_slot_num, max_index_num, std::move(file), std::move(*region)));
 }

@@ -38,6 +38,8 @@ class PosixMappedRegion final : public MappedRegion {
     return Status::Ok();
   }
 
+  void AdviseRandomAccess() override { (void)::madvise(base_, size_, MADV_RANDOM); }
+
   char* data() override { return base_; }
   const char* data() const override { return base_; }
   size_t size() const override { return size_; }

@@ -35,7 +35,8 @@ Segment::Segment(std::string path, uint64_t start, size_t size, std::unique_ptr<
       region_(std::move(region)) {}
 
 Result<std::shared_ptr<Segment>> Segment::Open(FileSystem& fs, const std::string& path,
-                                               uint64_t start_offset, size_t size, bool create) {
+                                               uint64_t start_offset, size_t size, bool create,
+                                               bool random_access) {
   if (create) {
     // Sized under a temporary name, then renamed and the directory synced: a crash at any point
     // leaves either no segment or a whole one (plus, at worst, a temporary file Load removes),
@@ -66,6 +67,7 @@ Result<std::shared_ptr<Segment>> Segment::Open(FileSystem& fs, const std::string
     }
   }
   ORBIT_ASSIGN_OR_RETURN(auto region, file->Map(size));
+  if (random_access) region->AdviseRandomAccess();
   return std::shared_ptr<Segment>(
       new Segment(path, start_offset, size, std::move(file), std::move(region)));
 }
@@ -98,8 +100,9 @@ Status Segment::TruncateTo(size_t pos) {
   return Status::Ok();
 }
 
-SegmentQueue::SegmentQueue(FileSystem& fs, std::string dir, size_t segment_size)
-    : fs_(fs), dir_(std::move(dir)), segment_size_(segment_size) {}
+SegmentQueue::SegmentQueue(FileSystem& fs, std::string dir, size_t segment_size,
+                           bool random_access)
+    : fs_(fs), dir_(std::move(dir)), segment_size_(segment_size), random_access_(random_access) {}
 
 Status SegmentQueue::Load() {
   if (!fs_.Exists(dir_)) return Status::Ok();
@@ -125,7 +128,8 @@ Status SegmentQueue::Load() {
       ORBIT_LOG_WARN("gap before {} in {}: segments are not contiguous", name, dir_);
     }
     ORBIT_ASSIGN_OR_RETURN(auto seg,
-                           Segment::Open(fs_, JoinPath(dir_, name), *start, segment_size_, false));
+                           Segment::Open(fs_, JoinPath(dir_, name), *start, segment_size_, false,
+                                         random_access_));
     seg->set_write_pos(segment_size_);
     seg->set_flushed_pos(segment_size_);
     loaded.push_back(std::move(seg));
@@ -183,7 +187,7 @@ Result<std::shared_ptr<Segment>> SegmentQueue::LastForWrite(uint64_t offset) {
   }
   ORBIT_RETURN_IF_ERROR(fs_.CreateDirs(dir_));
   ORBIT_ASSIGN_OR_RETURN(auto seg, Segment::Open(fs_, JoinPath(dir_, SegmentFileName(offset)),
-                                                 offset, segment_size_, true));
+                                                 offset, segment_size_, true, random_access_));
   MutexLock lock(mu_);
   if (segments_.empty()) flushed_where_.store(offset);
   segments_.push_back(seg);

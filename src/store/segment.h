@@ -37,8 +37,10 @@ class Segment {
  public:
   // Opens (or with `create`, creates and allocates) the file and maps it whole. Creation is
   // atomic: the file appears under `path` only at its full size, and the directory is synced.
+  // `random_access`: see MappedRegion::AdviseRandomAccess.
   static Result<std::shared_ptr<Segment>> Open(FileSystem& fs, const std::string& path,
-                                               uint64_t start_offset, size_t size, bool create);
+                                               uint64_t start_offset, size_t size, bool create,
+                                               bool random_access = false);
 
   uint64_t start_offset() const { return start_offset_; }
   uint64_t end_offset() const { return start_offset_ + size_; }
@@ -80,7 +82,8 @@ class Segment {
 
 class SegmentQueue {
  public:
-  SegmentQueue(FileSystem& fs, std::string dir, size_t segment_size);
+  // `random_access`: segments are mapped without readahead (MappedRegion::AdviseRandomAccess).
+  SegmentQueue(FileSystem& fs, std::string dir, size_t segment_size, bool random_access = false);
 
   const std::string& dir() const { return dir_; }
   size_t segment_size() const { return segment_size_; }
@@ -134,6 +137,7 @@ class SegmentQueue {
   FileSystem& fs_;
   const std::string dir_;
   const size_t segment_size_;
+  const bool random_access_;
   mutable Mutex mu_;
   std::vector<std::shared_ptr<Segment>> segments_ ORBIT_GUARDED_BY(mu_);
   std::atomic<uint64_t> flushed_where_{0};
