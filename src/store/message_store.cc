@@ -389,9 +389,19 @@ void MessageStore::WakeDispatcher() {
 
 void MessageStore::DispatchLoop() {
   for (;;) {
+    const int64_t before = reput_offset_.load();
     DispatchNow();
+    const bool busy = reput_offset_.load() != before;
     auto lock = NativeLock(dispatch_mu_);
     if (dispatch_stop_) break;
+    if (busy) {
+      // Under load, let appends gather for a millisecond and take them in one round instead of
+      // being woken for each (a wake-up costs more than dispatching tens of messages; Apache's
+      // reput service polls every millisecond). Appenders do not wake us meanwhile.
+      dispatch_cv_.wait_for(lock, std::chrono::milliseconds(1));
+      continue;
+    }
+    // Idle: the next append wakes us at once.
     dispatcher_sleeping_.store(true, std::memory_order_release);
     if (reput_offset_.load() < commit_log_->MaxOffset()) {
       dispatcher_sleeping_.store(false);
@@ -641,7 +651,7 @@ void MessageStore::FlushLoop() {
 // ---------------------------------------------------------------------------------------------
 // Housekeeping: consume-queue/index flush, checkpoint, retention
 
-Status MessageStore::FlushLogicsAndCheckpoint() {
+Status MessageStore::FlushLogicsAndCheckpoint(int least_pages) {
   int64_t logics_ts = last_dispatched_timestamp_.load();
   std::vector<std::shared_ptr<ConsumeQueue>> all;
   {
@@ -652,19 +662,23 @@ Status MessageStore::FlushLogicsAndCheckpoint() {
   }
   Status result;
   for (auto& cq : all) {
-    auto r = cq->Flush(0);
+    auto r = cq->Flush(least_pages);
     if (!r.ok()) {
       ORBIT_LOG_ERROR("flushing consume queue {}: {}", cq->dir(), r.status().ToString());
       result = r.status();
     }
   }
-  if (result.ok() && logics_ts > 0) checkpoint_->set_logics_timestamp(logics_ts);
-  Status ist = index_->Flush();
-  if (ist.ok()) {
-    int64_t its = index_->FlushedTimestamp();
-    if (its > 0) checkpoint_->set_index_timestamp(its);
-  } else {
-    result = ist;
+  // A partial flush vouches for no new logics or index time; the physical time (set by the
+  // commit-log flush) is saved either way.
+  if (least_pages == 0) {
+    if (result.ok() && logics_ts > 0) checkpoint_->set_logics_timestamp(logics_ts);
+    Status ist = index_->Flush();
+    if (ist.ok()) {
+      int64_t its = index_->FlushedTimestamp();
+      if (its > 0) checkpoint_->set_index_timestamp(its);
+    } else {
+      result = ist;
+    }
   }
   Status cst = checkpoint_->Flush();
   if (!cst.ok()) result = cst;
@@ -743,6 +757,7 @@ Status MessageStore::RunRetention(bool manual) {
 
 void MessageStore::HousekeepingLoop() {
   int64_t last_cq_flush = clock_->SteadyMillis();
+  int64_t last_thorough = last_cq_flush;
   int64_t last_clean = last_cq_flush;
   for (;;) {
     {
@@ -756,7 +771,12 @@ void MessageStore::HousekeepingLoop() {
     int64_t now = clock_->SteadyMillis();
     if (now - last_cq_flush >= config_.flush_interval_consume_queue) {
       last_cq_flush = now;
-      Status st = FlushLogicsAndCheckpoint();
+      int least = config_.flush_consume_queue_least_pages;
+      if (now - last_thorough >= config_.flush_consume_queue_thorough_interval) {
+        least = 0;
+        last_thorough = now;
+      }
+      Status st = FlushLogicsAndCheckpoint(least);
       if (!st.ok()) ORBIT_LOG_ERROR("consume-queue flush: {}", st.ToString());
     }
     if (now - last_clean >= config_.clean_resource_interval) {

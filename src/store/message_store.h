@@ -195,7 +195,12 @@ class MessageStore {
   // One pass of retention now: `manual` deletes expired files regardless of the hour.
   Status RunRetention(bool manual);
   // Flushes consume queues and index and writes the checkpoint (the housekeeping thread's job).
-  Status FlushLogicsAndCheckpoint();
+  // With `least_pages` > 0 (the periodic flush), a consume queue is synced only when that many
+  // pages of it are dirty, and the index and the checkpoint's logics and index timestamps wait
+  // for the next thorough flush (least_pages 0), as with Apache's flushConsumeQueueLeastPages:
+  // with a thousand queues, syncing each one every second costs more than the sends. The
+  // checkpoint file itself is written either way.
+  Status FlushLogicsAndCheckpoint(int least_pages = 0);
   // Without threads (start_threads=false): flush the commit log / dispatch everything now.
   Status FlushCommitLogNow();
   void DispatchNow();
