@@ -100,8 +100,7 @@ Status Segment::TruncateTo(size_t pos) {
   return Status::Ok();
 }
 
-SegmentQueue::SegmentQueue(FileSystem& fs, std::string dir, size_t segment_size,
-                           bool random_access)
+SegmentQueue::SegmentQueue(FileSystem& fs, std::string dir, size_t segment_size, bool random_access)
     : fs_(fs), dir_(std::move(dir)), segment_size_(segment_size), random_access_(random_access) {}
 
 Status SegmentQueue::Load() {
@@ -127,9 +126,8 @@ Status SegmentQueue::Load() {
     if (!loaded.empty() && loaded.back()->end_offset() != *start) {
       ORBIT_LOG_WARN("gap before {} in {}: segments are not contiguous", name, dir_);
     }
-    ORBIT_ASSIGN_OR_RETURN(auto seg,
-                           Segment::Open(fs_, JoinPath(dir_, name), *start, segment_size_, false,
-                                         random_access_));
+    ORBIT_ASSIGN_OR_RETURN(auto seg, Segment::Open(fs_, JoinPath(dir_, name), *start, segment_size_,
+                                                   false, random_access_));
     seg->set_write_pos(segment_size_);
     seg->set_flushed_pos(segment_size_);
     loaded.push_back(std::move(seg));
