@@ -1,11 +1,15 @@
 #include "net/connection.h"
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include <asio/connect.hpp>
 #include <asio/dispatch.hpp>
 #include <asio/post.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 #include <chrono>
+#include <climits>
 #include <cstring>
 
 #include "base/log.h"
@@ -64,7 +68,11 @@ void Connection::Connect(const std::string& host, const std::string& port, int64
     self->resolver_ = std::make_unique<asio::ip::tcp::resolver>(self->io_);
     self->connect_timer_.expires_after(std::chrono::milliseconds(timeout_ms));
     self->connect_timer_.async_wait([self, host, port](const asio::error_code& ec) {
-      if (ec || self->connected_ || self->closed()) return;
+      if (ec || self->closed()) return;
+      {
+        MutexLock lock(self->out_mu_);
+        if (self->connected_) return;
+      }
       self->DoClose(
           Status(ErrorCode::kConnectFailed, "connect to " + host + ":" + port + " timed out"));
     });
@@ -97,11 +105,20 @@ void Connection::Connect(const std::string& host, const std::string& port, int64
 
 void Connection::OnConnected() {
   if (closed()) return;
-  connected_ = true;
   asio::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  fd_.store(socket_.native_handle(), std::memory_order_release);
+  {
+    MutexLock lock(out_mu_);
+    connected_ = true;
+  }
   DoRead();
-  if (!queued_.empty()) DoWrite();
+  Flush();
+}
+
+size_t Connection::pending_count() const {
+  MutexLock lock(out_mu_);
+  return pending_.size();
 }
 
 void Connection::DoRead() {
@@ -130,7 +147,12 @@ void Connection::OnRead(const asio::error_code& ec, size_t n) {
     return;
   }
   read_end_ += n;
-  if (!ParseFrames()) return;
+  corked_ = true;
+  bool ok = ParseFrames();
+  corked_ = false;
+  if (!ok) return;
+  // Everything the frames of this read made the loop send, in one write.
+  Flush();
   DoRead();
 }
 
@@ -180,58 +202,94 @@ void Connection::HandleCommand(RemotingCommand cmd) {
     handler_->OnRequest(shared_from_this(), std::move(cmd));
     return;
   }
-  auto it = pending_.find(cmd.opaque);
-  if (it == pending_.end()) {
-    ORBIT_LOG_DEBUG("response opaque {} from {} matches no request (late or unknown)", cmd.opaque,
-                    remote_address_);
-    return;
+  ResponseCallback cb;
+  {
+    MutexLock lock(out_mu_);
+    auto it = pending_.find(cmd.opaque);
+    if (it == pending_.end()) {
+      ORBIT_LOG_DEBUG("response opaque {} from {} matches no request (late or unknown)", cmd.opaque,
+                      remote_address_);
+      return;
+    }
+    cb = std::move(it->second.cb);
+    pending_.erase(it);
   }
-  ResponseCallback cb = std::move(it->second.cb);
-  pending_.erase(it);
   cb(std::move(cmd));
 }
 
-void Connection::SendRequest(RemotingCommand request, int64_t timeout_ms, ResponseCallback cb) {
-  RunOnLoop([self = shared_from_this(), request = std::move(request), timeout_ms,
-             cb = std::move(cb)]() mutable {
-    if (self->closed()) {
-      cb(self->close_status_);
-      return;
+void Connection::Kick(bool direct) {
+  if (io_.get_executor().running_in_this_thread()) {
+    if (!corked_) Flush();  // else the end of the read writes
+    return;
+  }
+  if (direct) {
+    Flush();
+    return;
+  }
+  {
+    MutexLock lock(out_mu_);
+    // A writer takes what was queued before it lets go; a posted flush is still to come.
+    if (flush_posted_ || writer_active_ || !connected_ || closed() || queued_.empty()) return;
+    flush_posted_ = true;
+  }
+  asio::post(io_, [self = shared_from_this()] {
+    {
+      MutexLock lock(self->out_mu_);
+      self->flush_posted_ = false;
     }
-    // Skip opaques still waiting (after a wrap-around).
-    do {
-      request.opaque = self->next_opaque_++;
-    } while (self->pending_.count(request.opaque) != 0);
-    request.flag &= ~(protocol::kFlagResponse | protocol::kFlagOneway);
-    std::string frame;
-    Status st = protocol::EncodeFrame(request, &frame);
-    if (!st.ok()) {
-      cb(std::move(st));
-      return;
-    }
-    self->pending_.emplace(request.opaque, Pending{std::move(cb), SteadyNowMillis() + timeout_ms});
-    self->ArmSweep();
-    self->QueueFrame(std::move(frame), nullptr);
+    self->Flush();
   });
 }
 
+void Connection::SendRequest(RemotingCommand request, int64_t timeout_ms, ResponseCallback cb) {
+  request.flag &= ~(protocol::kFlagResponse | protocol::kFlagOneway);
+  {
+    MutexLock lock(out_mu_);
+    // Skip opaques still waiting (after a wrap-around).
+    do {
+      request.opaque = next_opaque_++;
+    } while (pending_.count(request.opaque) != 0);
+  }
+  // Encoded on the calling thread.
+  std::string frame;
+  Status st = protocol::EncodeFrame(request, &frame);
+  bool arm_sweep = false;
+  bool alone = false;
+  if (st.ok()) {
+    MutexLock lock(out_mu_);
+    if (closed()) {
+      st = close_status_;
+    } else {
+      alone = pending_.empty();
+      // Registered before the frame can be written, so that no response can come first.
+      pending_.emplace(request.opaque, Pending{std::move(cb), SteadyNowMillis() + timeout_ms});
+      queued_.AppendOwned(frame);
+      arm_sweep = !sweep_armed_;
+      sweep_armed_ = true;
+    }
+  }
+  if (!st.ok()) {
+    // Failures are reported on the loop thread, never inside the caller's call.
+    asio::post(io_, [cb = std::move(cb), st = std::move(st)]() mutable { cb(std::move(st)); });
+    return;
+  }
+  if (arm_sweep) asio::post(io_, [self = shared_from_this()] { self->ArmSweep(); });
+  Kick(alone);
+}
+
 void Connection::SendOneway(RemotingCommand request, WriteCallback on_written) {
-  RunOnLoop([self = shared_from_this(), request = std::move(request),
-             on_written = std::move(on_written)]() mutable {
-    if (self->closed()) {
-      if (on_written) on_written(self->close_status_);
-      return;
-    }
-    request.opaque = self->next_opaque_++;
-    request.flag = (request.flag & ~protocol::kFlagResponse) | protocol::kFlagOneway;
-    std::string frame;
-    Status st = protocol::EncodeFrame(request, &frame);
-    if (!st.ok()) {
-      if (on_written) on_written(st);
-      return;
-    }
-    self->QueueFrame(std::move(frame), std::move(on_written));
-  });
+  request.flag = (request.flag & ~protocol::kFlagResponse) | protocol::kFlagOneway;
+  {
+    MutexLock lock(out_mu_);
+    request.opaque = next_opaque_++;
+  }
+  std::string frame;
+  Status st = protocol::EncodeFrame(request, &frame);
+  if (!st.ok()) {
+    if (on_written) on_written(st);
+    return;
+  }
+  QueueFrame(std::move(frame), std::move(on_written), /*direct=*/true);
 }
 
 void Connection::SendResponse(const RemotingCommand& response) {
@@ -250,9 +308,7 @@ void Connection::SendResponse(const RemotingCommand& response) {
     frame.clear();
     if (!protocol::EncodeFrame(err, &frame).ok()) return;
   }
-  RunOnLoop([self = shared_from_this(), frame = std::move(frame)]() mutable {
-    if (!self->closed()) self->QueueFrame(std::move(frame), nullptr);
-  });
+  QueueFrame(std::move(frame), nullptr, /*direct=*/false);
 }
 
 void Connection::WriteBatch::AppendOwned(std::string_view bytes) {
@@ -269,29 +325,52 @@ void Connection::WriteBatch::AppendExternal(const char* data, size_t size) {
   if (size > 0) chunks.push_back(Chunk{data, 0, size});
 }
 
+size_t Connection::WriteBatch::bytes() const {
+  size_t n = 0;
+  for (const Chunk& c : chunks) n += c.end - c.begin;
+  return n;
+}
+
 void Connection::WriteBatch::clear() {
   owned.clear();
   chunks.clear();
   keep_alive.clear();
 }
 
-void Connection::QueueFrame(std::string frame, WriteCallback cb) {
-  if (queued_.chunks.empty()) {
-    queued_.owned = std::move(frame);
-    queued_.chunks.push_back(Chunk{nullptr, 0, queued_.owned.size()});
-  } else {
-    queued_.AppendOwned(frame);
+void Connection::QueueFrame(std::string frame, WriteCallback cb, bool direct) {
+  Status closed_status;
+  {
+    MutexLock lock(out_mu_);
+    if (closed()) {
+      closed_status = close_status_;
+    } else {
+      if (queued_.chunks.empty()) {
+        queued_.owned = std::move(frame);
+        queued_.chunks.push_back(Chunk{nullptr, 0, queued_.owned.size()});
+      } else {
+        queued_.AppendOwned(frame);
+      }
+      if (cb) queued_cbs_.push_back(std::move(cb));
+      cb = nullptr;
+    }
   }
-  if (cb) queued_cbs_.push_back(std::move(cb));
-  if (connected_ && !write_in_flight_) DoWrite();
+  if (cb) {
+    cb(closed_status);
+    return;
+  }
+  Kick(direct);
 }
 
 void Connection::QueueBatchPart(std::string head, std::vector<BodyPiece> pieces,
                                 std::shared_ptr<const void> keep_alive) {
-  queued_.AppendOwned(head);
-  for (const auto& p : pieces) queued_.AppendExternal(p.data, p.size);
-  if (keep_alive) queued_.keep_alive.push_back(std::move(keep_alive));
-  if (connected_ && !write_in_flight_) DoWrite();
+  {
+    MutexLock lock(out_mu_);
+    if (closed()) return;
+    queued_.AppendOwned(head);
+    for (const auto& p : pieces) queued_.AppendExternal(p.data, p.size);
+    if (keep_alive) queued_.keep_alive.push_back(std::move(keep_alive));
+  }
+  Kick(/*direct=*/false);
 }
 
 void Connection::SendResponseWithBody(const RemotingCommand& response,
@@ -311,83 +390,152 @@ void Connection::SendResponseWithBody(const RemotingCommand& response,
     SendResponse(err);
     return;
   }
-  RunOnLoop([self = shared_from_this(), head = std::move(head), pieces = std::move(pieces),
-             keep_alive = std::move(keep_alive)]() mutable {
-    if (!self->closed())
-      self->QueueBatchPart(std::move(head), std::move(pieces), std::move(keep_alive));
-  });
+  QueueBatchPart(std::move(head), std::move(pieces), std::move(keep_alive));
 }
 
-void Connection::DoWrite() {
-  if (queued_.empty() || write_in_flight_ || closed()) return;
-  std::swap(writing_, queued_);
-  queued_.clear();
-  writing_cbs_.swap(queued_cbs_);
-  write_in_flight_ = true;
-  if (writing_.chunks.size() == 1 && writing_.chunks[0].external == nullptr) {
-    asio::async_write(
-        socket_, asio::buffer(writing_.owned),
-        [self = shared_from_this()](const asio::error_code& ec, size_t) { self->OnWritten(ec); });
-    return;
+void Connection::Flush() {
+  for (;;) {
+    {
+      MutexLock lock(out_mu_);
+      if (writer_active_ || !connected_ || socket_closed_ || closed() || queued_.empty()) return;
+      writer_active_ = true;
+      std::swap(writing_, queued_);
+      queued_.clear();
+      writing_cbs_.swap(queued_cbs_);
+    }
+    Result<size_t> written = WriteDirect(0);
+    if (!written.ok()) {
+      FinishWrite(written.status());
+      Close(written.status());
+      return;
+    }
+    if (*written < writing_.bytes()) {
+      // The socket is full: the loop writes the rest when it drains, then goes on.
+      asio::post(io_, [self = shared_from_this(), at = *written] { self->WriteRestOnLoop(at); });
+      return;
+    }
+    FinishWrite(Status::Ok());
   }
-  // Scatter-gather: the kernel copies straight from each piece (writev).
+}
+
+Result<size_t> Connection::WriteDirect(size_t skip) {
+  iov_.clear();
+  size_t total = 0;
+  for (const Chunk& c : writing_.chunks) {
+    const char* base = c.external != nullptr ? c.external : writing_.owned.data() + c.begin;
+    size_t len = c.end - c.begin;
+    total += len;
+    if (skip >= len) {
+      skip -= len;
+      continue;
+    }
+    iov_.push_back(iovec{const_cast<char*>(base + skip), len - skip});
+    skip = 0;
+  }
+  size_t written = total;
+  for (const iovec& v : iov_) written -= v.iov_len;
+  const int fd = fd_.load(std::memory_order_acquire);
+  size_t at = 0;
+  while (at < iov_.size()) {
+    msghdr msg{};
+    msg.msg_iov = &iov_[at];
+    msg.msg_iovlen = std::min<size_t>(iov_.size() - at, IOV_MAX);
+    ssize_t n = ::sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      return Status(ErrorCode::kConnectionClosed,
+                    "write to " + remote_address_ + ": " + std::strerror(errno));
+    }
+    written += static_cast<size_t>(n);
+    auto left = static_cast<size_t>(n);
+    while (left > 0 && at < iov_.size()) {
+      if (left >= iov_[at].iov_len) {
+        left -= iov_[at].iov_len;
+        ++at;
+      } else {
+        iov_[at].iov_base = static_cast<char*>(iov_[at].iov_base) + left;
+        iov_[at].iov_len -= left;
+        left = 0;
+      }
+    }
+  }
+  return written;
+}
+
+void Connection::WriteRestOnLoop(size_t skip) {
   std::vector<asio::const_buffer> buffers;
   buffers.reserve(writing_.chunks.size());
   for (const Chunk& c : writing_.chunks) {
-    if (c.external != nullptr) {
-      buffers.emplace_back(c.external, c.end);
-    } else {
-      buffers.emplace_back(writing_.owned.data() + c.begin, c.end - c.begin);
+    const char* base = c.external != nullptr ? c.external : writing_.owned.data() + c.begin;
+    size_t len = c.end - c.begin;
+    if (skip >= len) {
+      skip -= len;
+      continue;
     }
+    buffers.emplace_back(base + skip, len - skip);
+    skip = 0;
   }
-  asio::async_write(
-      socket_, buffers,
-      [self = shared_from_this()](const asio::error_code& ec, size_t) { self->OnWritten(ec); });
+  asio::async_write(socket_, buffers,
+                    [self = shared_from_this()](const asio::error_code& ec, size_t) {
+                      if (ec) {
+                        Status st(ErrorCode::kConnectionClosed,
+                                  "write to " + self->remote_address_ + ": " + ec.message());
+                        self->FinishWrite(st);
+                        self->DoClose(st);
+                        return;
+                      }
+                      self->FinishWrite(Status::Ok());
+                      self->Flush();
+                    });
 }
 
-void Connection::OnWritten(const asio::error_code& ec) {
-  write_in_flight_ = false;
-  Status st =
-      ec ? Status(ErrorCode::kConnectionClosed, "write to " + remote_address_ + ": " + ec.message())
-         : Status();
+void Connection::FinishWrite(const Status& error) {
   std::vector<WriteCallback> cbs;
   cbs.swap(writing_cbs_);
   writing_.clear();
   if (writing_.owned.capacity() > 4 * kInitialReadBuffer) writing_.owned.shrink_to_fit();
-  for (auto& cb : cbs) cb(st);
-  if (ec) {
-    DoClose(st);
-    return;
+  bool close_now = false;
+  {
+    MutexLock lock(out_mu_);
+    writer_active_ = false;
+    close_now = close_after_write_;
+    close_after_write_ = false;
   }
-  DoWrite();
+  if (close_now) asio::post(io_, [self = shared_from_this()] { self->CloseSocket(); });
+  for (auto& cb : cbs) cb(error);
 }
 
 void Connection::ArmSweep() {
-  if (sweep_armed_ || closed()) return;
-  sweep_armed_ = true;
+  if (closed()) return;
   sweep_timer_.expires_after(std::chrono::milliseconds(kSweepIntervalMs));
   sweep_timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
-    self->sweep_armed_ = false;
     if (ec || self->closed()) return;
     self->SweepTimeouts();
-    if (!self->pending_.empty()) self->ArmSweep();
   });
 }
 
 void Connection::SweepTimeouts() {
   int64_t now = SteadyNowMillis();
   std::vector<ResponseCallback> expired;
-  for (auto it = pending_.begin(); it != pending_.end();) {
-    if (it->second.deadline_ms <= now) {
-      expired.push_back(std::move(it->second.cb));
-      it = pending_.erase(it);
-    } else {
-      ++it;
+  bool rearm = false;
+  {
+    MutexLock lock(out_mu_);
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      if (it->second.deadline_ms <= now) {
+        expired.push_back(std::move(it->second.cb));
+        it = pending_.erase(it);
+      } else {
+        ++it;
+      }
     }
+    rearm = !pending_.empty();
+    if (!rearm) sweep_armed_ = false;
   }
   for (auto& cb : expired) {
     cb(Status(ErrorCode::kTimeout, "no response from " + remote_address_ + " in time"));
   }
+  if (rearm) ArmSweep();
 }
 
 void Connection::Close(Status why) {
@@ -397,8 +545,8 @@ void Connection::Close(Status why) {
 void Connection::DoClose(const Status& why) {
   if (closed_.exchange(true, std::memory_order_acq_rel)) return;
   asio::error_code ignored;
+  // Stops both directions now; the descriptor itself is closed once no thread writes to it.
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
   sweep_timer_.cancel();
   connect_timer_.cancel();
   if (resolver_) resolver_->cancel();
@@ -406,16 +554,35 @@ void Connection::DoClose(const Status& why) {
   if (fail.code() != ErrorCode::kConnectFailed && fail.code() != ErrorCode::kShutdown) {
     fail = Status(ErrorCode::kConnectionClosed, fail.message());
   }
-  close_status_ = fail;
-  auto pending = std::move(pending_);
-  pending_.clear();
+  std::unordered_map<int32_t, Pending> pending;
+  std::vector<WriteCallback> cbs;
+  bool close_now = false;
+  {
+    MutexLock lock(out_mu_);
+    close_status_ = fail;
+    pending.swap(pending_);
+    cbs.swap(queued_cbs_);
+    queued_.clear();
+    if (writer_active_) {
+      close_after_write_ = true;
+    } else {
+      close_now = true;
+    }
+  }
+  if (close_now) CloseSocket();
   for (auto& [opaque, p] : pending) p.cb(fail);
-  std::vector<WriteCallback> cbs = std::move(writing_cbs_);
-  for (auto& cb : queued_cbs_) cbs.push_back(std::move(cb));
-  queued_cbs_.clear();
   for (auto& cb : cbs) cb(fail);
-  queued_.clear();
   handler_->OnClosed(shared_from_this(), why);
+}
+
+void Connection::CloseSocket() {
+  {
+    MutexLock lock(out_mu_);
+    if (socket_closed_) return;
+    socket_closed_ = true;
+  }
+  asio::error_code ignored;
+  socket_.close(ignored);
 }
 
 }  // namespace orbit::net
