@@ -267,6 +267,7 @@ void ProducerImpl::Shutdown() {
 void ProducerImpl::AddSendHook(std::shared_ptr<SendHook> hook) {
   MutexLock lock(mu_);
   hooks_.push_back(std::move(hook));
+  has_hooks_.store(true, std::memory_order_release);
 }
 
 std::vector<std::shared_ptr<SendHook>> ProducerImpl::Hooks() const {
@@ -275,6 +276,7 @@ std::vector<std::shared_ptr<SendHook>> ProducerImpl::Hooks() const {
 }
 
 void ProducerImpl::RunHooks(bool before, const SendContext& context) const {
+  if (!has_hooks_.load(std::memory_order_acquire)) return;
   for (const auto& hook : Hooks()) {
     if (before) {
       hook->Before(context);
@@ -356,7 +358,12 @@ Result<std::string> ProducerImpl::BrokerAddress(const std::string& topic,
   return addr;
 }
 
-SendRequestOptions ProducerImpl::RequestOptions() const {
+const SendRequestOptions& ProducerImpl::RequestOptions() const {
+  std::call_once(request_options_once_, [this] { request_options_ = MakeRequestOptions(); });
+  return request_options_;
+}
+
+SendRequestOptions ProducerImpl::MakeRequestOptions() const {
   SendRequestOptions o;
   o.producer_group = WithNamespace(config_.group);
   o.default_topic = config_.create_topic_key;

@@ -7,6 +7,7 @@
 // starts its retry) and hands the user's callback to the producer's callback thread
 // ("orbit-callback"). Owned through a shared_ptr: an async send in flight keeps it alive.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -80,7 +81,9 @@ class ProducerImpl : public ProducerListener, public std::enable_shared_from_thi
   Result<MessageQueue> ChooseQueue(const Message& message, Target target,
                                    const TopicPublishInfo& info, const std::string& last_broker);
   Result<std::string> BrokerAddress(const std::string& topic, const std::string& broker_name);
-  SendRequestOptions RequestOptions() const;
+  // The same for every send (the config does not change once started): built once.
+  const SendRequestOptions& RequestOptions() const;
+  SendRequestOptions MakeRequestOptions() const;
   std::vector<std::shared_ptr<SendHook>> Hooks() const ORBIT_EXCLUDES(mu_);
   void RunHooks(bool before, const SendContext& context) const;
   // One sync attempt to `queue`; `message` gets its UNIQ_KEY on the first attempt.
@@ -114,6 +117,9 @@ class ProducerImpl : public ProducerListener, public std::enable_shared_from_thi
   std::map<std::string, std::shared_ptr<const TopicPublishInfo>> publish_info_
       ORBIT_GUARDED_BY(mu_);
   std::vector<std::shared_ptr<SendHook>> hooks_ ORBIT_GUARDED_BY(mu_);
+  std::atomic<bool> has_hooks_{false};
+  mutable std::once_flag request_options_once_;
+  mutable SendRequestOptions request_options_;
 
   std::mutex async_mu_;  // guards async_in_flight_ for async_cv_
   std::condition_variable async_cv_;
