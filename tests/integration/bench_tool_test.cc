@@ -188,6 +188,20 @@ TEST_F(BenchToolTest, FailedSendsExitWithOne) {
   EXPECT_NE(r.output.find("orbit-bench: send failed: "), std::string::npos) << r.output;
 }
 
+TEST_F(BenchToolTest, PingPongMeasuresTheLoopbackRoundTrip) {
+  BenchRun r = Run({"pingpong", "-q", "300", "--warmup", "20", "--json"}, std::chrono::seconds(60));
+  ASSERT_EQ(r.code, 0) << r.output;
+  ASSERT_FALSE(r.json.empty()) << r.output;
+  EXPECT_EQ(JsonNumber(r.json, "round_trips"), 300) << r.json;
+  EXPECT_GT(JsonNumber(r.json, "avg"), 0) << r.json;
+  EXPECT_GE(JsonNumber(r.json, "p99"), JsonNumber(r.json, "p50")) << r.json;
+  EXPECT_GT(JsonNumber(r.json, "round_trips_per_s"), 0) << r.json;
+  BenchRun text = Run({"pingpong", "-q", "50", "--warmup", "0", "-s", "4096"});
+  ASSERT_EQ(text.code, 0) << text.output;
+  EXPECT_NE(text.output.find("pingpong 4096 B over 127.0.0.1: 50 round trips"), std::string::npos)
+      << text.output;
+}
+
 TEST_F(BenchToolTest, BadFlagsExitWithTwoAndSayWhy) {
   struct Case {
     std::vector<std::string> args;
