@@ -4,9 +4,9 @@
 // client thread sends `size` bytes over TCP (TCP_NODELAY, 127.0.0.1) to an echo thread and waits
 // for them to come back, `count` times, both blocking in read(). By default the client runs on
 // CPU 0 and the echo thread on CPU 1 (../shared/limits' tcp_pingpong does the same): a request
-// and its answer cross cores, as a client's and a broker's threads mostly do. That is what one sync send
-// costs the machine at the least (two wake-ups across threads), so a producer's average RT over
-// this RTT says how much Orbit adds. Run it in the same run as the figure it divides: on a
+// and its answer cross cores, as a client's and a broker's threads mostly do. That is what one sync
+// send costs the machine at the least (two wake-ups across threads), so a producer's average RT
+// over this RTT says how much Orbit adds. Run it in the same run as the figure it divides: on a
 // shared machine the RTT moves by 2x within minutes.
 
 #include <CLI/CLI.hpp>
