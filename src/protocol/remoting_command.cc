@@ -273,6 +273,8 @@ Status ForEachMember(internal::JsonParser& p, F&& on_member) {
 }
 
 Status ReadExtFields(internal::JsonParser& p, ExtFields* ext) {
+  // A send carries 13-15 fields: one allocation instead of the vector doubling four times.
+  ext->reserve(16);
   return ForEachMember(p, [&](const std::string& key) {
     std::string value;
     bool is_null = false, is_string = false;
