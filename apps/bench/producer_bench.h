@@ -1,17 +1,23 @@
 #pragma once
 
 // `orbit-bench producer`: Apache RocketMQ's benchmark Producer
-// (org.apache.rocketmq.example.benchmark.Producer, and BatchProducer's -b) with its flag names,
-// plus pipelined async sends, count and time limits, percentiles and a JSON summary.
+// (org.apache.rocketmq.example.benchmark.Producer, BatchProducer's -b and TransactionProducer's
+// transactional sends) with its flag names, plus pipelined async sends, count and time limits,
+// percentiles and a JSON summary.
 //
 //   orbit-bench producer -n 127.0.0.1:9876 -t BenchmarkTest -w 64 -s 128 --duration 60
 //   orbit-bench producer -n ... --async --window 256 -w 4 --count 1000000 --json
+//   orbit-bench producer -n ... --transaction -w 16 --duration 60
 //
 // Load: -w sender threads. Sync (default): each thread loops Send() (or Send(batch) with
 // --batch N > 1). Async: each thread keeps up to --window SendAsync() calls in flight, waiting for
-// a callback to free a slot. A run ends when --count messages were attempted (sent or failed),
-// when --duration seconds have passed, or on SIGINT/SIGTERM (a second signal kills at once);
-// without --count and --duration it runs until interrupted, as Apache's does.
+// a callback to free a slot. Transactional (--transaction): each thread loops
+// SendMessageInTransaction(); the local transaction commits at once (and a check-back from the
+// broker is answered "commit" too), so a message costs a sync half-message send plus a oneway
+// END_TRANSACTION. Sync single messages only, without delay levels. A run ends when --count
+// messages were attempted (sent or failed), when --duration seconds have passed, or on
+// SIGINT/SIGTERM (a second signal kills at once); without --count and --duration it runs until
+// interrupted, as Apache's does.
 //
 // Output (stdout; with --json everything but the JSON object goes to stderr):
 //   - a header with the settings;
@@ -25,11 +31,13 @@
 //     {"mode":"producer","send_tps":..,"sent":..,"send_failed":..,"response_failed":..,
 //      "not_send_ok":..,"requests":..,"duration_s":..,"mib_per_s":..,
 //      "latency_ms":{"avg","p50","p90","p99","p999","max"},"stopped_by":"count|duration|signal",
-//      "exit_code":..,"config":{...}}
+//      "exit_code":..,"config":{...,"transaction":true|false}}
 // Counts are messages (a batch of 16 counts 16), latencies are per request (one per batch) and
 // only of successful requests. "Send Failed": no answer (timeout, connection, local error);
 // "Response Failed": the broker answered with an error code (Apache's MQBrokerException). A
-// failed sender pauses 100 ms before its next send (Apache: 3 s).
+// failed sender pauses 100 ms before its next send (Apache: 3 s). Transactional: "sent" counts
+// the half messages the broker stored, then committed; those stored but not SEND_OK are also in
+// "not_send_ok", and the client rolls them back instead (sent, never delivered).
 //
 // Exit code: 0 when at least one message was sent and none failed; 1 when any send failed,
 // nothing was sent, or the producer did not start; 2 for bad or unsupported flags.
@@ -69,7 +77,7 @@ struct ProducerBenchOptions {
   std::string access_key = "rocketmq2";  // Apache's AclClient defaults
   std::string secret_key = "12345678";
   bool trace = false;        // refused: not supported yet
-  bool transaction = false;  // refused: not supported yet
+  bool transaction = false;  // SendMessageInTransaction, committing every message
   int64_t send_timeout_ms = 3000;
   bool json = false;
   int report_interval_s = 10;

@@ -38,10 +38,11 @@ std::string ProducerHeader(const ProducerBenchOptions& o) {
       "topic: {} threadCount: {} messageSize: {} keyEnable: {} propertySize: {} tagCount: {} "
       "traceEnable: false aclEnable: {} messageQuantity: {}\n"
       "delayEnable: {} delayLevel: {}\n"
-      "asyncEnable: {} window: {} batchSize: {} compress: {} duration: {}s namesrv: {} "
-      "group: {}\n",
+      "asyncEnable: {} window: {} batchSize: {} transaction: {} compress: {} duration: {}s "
+      "namesrv: {} group: {}\n",
       o.topic, o.threads, o.message_size, o.keys, o.property_size, o.tag_count, o.acl, o.count,
       o.DelayLevel() > 0, o.DelayLevel(), o.async, o.async ? o.window : 0, o.BatchSize(),
+      o.transaction,
       o.compress.empty() ? "none" : fmt::format("{}>={}B", o.compress, o.compress_over),
       o.duration_s, NamesrvOf(o), o.group);
 }
@@ -83,8 +84,8 @@ void PrintProducerText(std::FILE* out, const ProducerBenchOptions& o, const Prod
       QuantileMs(h, 0.5), QuantileMs(h, 0.9), QuantileMs(h, 0.99), QuantileMs(h, 0.999), MaxMs(h),
       s.ok_messages, s.ok_requests, r.seconds, MibPerSecond(o, r), StopReasonName(r.reason));
   if (s.not_send_ok > 0) {
-    text += fmt::format("{} messages stored with a flush or slave problem (not SEND_OK)\n",
-                        s.not_send_ok);
+    text += fmt::format("{} messages stored with a flush or slave problem (not SEND_OK){}\n",
+                        s.not_send_ok, o.transaction ? ", so rolled back" : "");
   }
   std::fputs(text.c_str(), out);
   std::fflush(out);
@@ -123,6 +124,7 @@ void PrintProducerJson(const ProducerBenchOptions& o, const ProducerOutcome& r) 
       .Field("async", o.async)
       .Field("window", o.async ? o.window : 0)
       .Field("batch", o.BatchSize())
+      .Field("transaction", o.transaction)
       .Field("keys", o.keys)
       .Field("tag_count", o.tag_count)
       .Field("property_size", o.property_size)

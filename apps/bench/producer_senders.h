@@ -13,6 +13,7 @@
 #include "apps/bench/stats.h"
 #include "base/thread_annotations.h"
 #include "orbit/producer.h"
+#include "orbit/transaction_producer.h"
 
 namespace orbit::bench {
 
@@ -34,6 +35,8 @@ class ErrorLog {
 // keeps it until the producer has shut down.
 struct SenderShared {
   Producer* producer = nullptr;
+  // With --transaction: the same producer as `producer`, through which every send goes.
+  TransactionProducer* transaction_producer = nullptr;
   const ProducerBenchOptions* options = nullptr;
   const std::string* body = nullptr;
   WorkBudget* budget = nullptr;
@@ -51,7 +54,8 @@ struct Sender {
   InFlightWindow window;
 };
 
-// The sender thread. Picks the loop from the options: sync, sync batch or async.
+// The sender thread. Picks the loop from the options: sync (plain or transactional), sync batch
+// or async.
 void RunSender(Sender& sender);
 
 }  // namespace orbit::bench

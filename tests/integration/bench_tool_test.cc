@@ -1,6 +1,7 @@
 // orbit-bench producer as a user runs it: the built program against an in-process cluster
-// (EmbeddedCluster), its JSON summary checked against what the broker stored; async and batch
-// runs, time limits and periodic reports, and the exit codes (0 ok, 1 failures, 2 bad flags).
+// (EmbeddedCluster), its JSON summary checked against what the broker stored; async, batch and
+// transactional runs, time limits and periodic reports, and the exit codes (0 ok, 1 failures,
+// 2 bad flags).
 
 #include <gtest/gtest.h>
 
@@ -150,6 +151,21 @@ TEST_F(BenchToolTest, BatchRunCountsMessagesAndRequests) {
   EXPECT_EQ(Stored("BenchTopic"), 1000);
 }
 
+TEST_F(BenchToolTest, TransactionalRunCommitsEveryMessageIntoTheTopic) {
+  BenchRun r = Run(Producer({"--transaction", "-q", "50", "-w", "2"}));
+  ExpectAllSent(r, 50);
+  EXPECT_EQ(JsonNumber(r.json, "requests"), 50) << r.json;
+  EXPECT_EQ(JsonNumber(r.json, "not_send_ok"), 0) << r.json;
+  EXPECT_NE(r.json.find("\"transaction\":true"), std::string::npos) << r.json;
+  // END_TRANSACTION is oneway: the last commits may reach the broker, and be dispatched to the
+  // topic's queues, after the tool has exited.
+  int64_t stored = 0;
+  for (int i = 0; i < 50 && (stored = Stored("BenchTopic")) < 50; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(stored, 50);
+}
+
 TEST_F(BenchToolTest, DurationBoundsTheRunAndReportsPeriodically) {
   BenchRun r = Run(
       Producer({"-w", "2", "--duration", "2.5", "--report-interval", "1", "--compress", "zstd"}));
@@ -212,7 +228,9 @@ TEST_F(BenchToolTest, BadFlagsExitWithTwoAndSayWhy) {
       {{"producer", "-w", "0"}, "threadCount"},
       {{"producer", "-s", "abc"}, "messageSize"},
       {{"producer", "--compress", "snappy"}, "compress"},
-      {{"producer", "--transaction"}, "not supported yet"},
+      {{"producer", "--transaction", "--async"}, "transactional sends are sync only"},
+      {{"producer", "--transaction", "--batch", "4"}, "a transaction holds a single message"},
+      {{"producer", "--transaction", "--delay", "2"}, "cannot be delayed"},
       {{"producer", "--async", "--batch", "4"}, "async batch"},
       {{}, "subcommand"},
       {{"consumer"}, "consumer"},
