@@ -217,6 +217,12 @@ void Connection::HandleCommand(RemotingCommand cmd) {
   cb(std::move(cmd));
 }
 
+Status Connection::ClosedStatus() const {
+  // closed_ is set before DoClose records why: a sender may see the flag first.
+  if (!close_status_.ok()) return close_status_;
+  return Status(ErrorCode::kConnectionClosed, "connection closed");
+}
+
 void Connection::Kick(bool direct) {
   if (io_.get_executor().running_in_this_thread()) {
     if (!corked_) Flush();  // else the end of the read writes
@@ -258,7 +264,7 @@ void Connection::SendRequest(RemotingCommand request, int64_t timeout_ms, Respon
   if (st.ok()) {
     MutexLock lock(out_mu_);
     if (closed()) {
-      st = close_status_;
+      st = ClosedStatus();
     } else {
       alone = pending_.empty();
       // Registered before the frame can be written, so that no response can come first.
@@ -342,7 +348,7 @@ void Connection::QueueFrame(std::string frame, WriteCallback cb, bool direct) {
   {
     MutexLock lock(out_mu_);
     if (closed()) {
-      closed_status = close_status_;
+      closed_status = ClosedStatus();
     } else {
       if (queued_.chunks.empty()) {
         queued_.owned = std::move(frame);

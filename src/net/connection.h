@@ -185,8 +185,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // DoClose came while another thread was writing: that writer closes the socket when done.
   bool close_after_write_ ORBIT_GUARDED_BY(out_mu_) = false;
   bool socket_closed_ ORBIT_GUARDED_BY(out_mu_) = false;
-  // Why the connection closed; what requests arriving afterwards fail with.
+  // Why the connection closed; what requests arriving afterwards fail with (ClosedStatus).
   Status close_status_ ORBIT_GUARDED_BY(out_mu_);
+  // close_status_, or a generic error while DoClose has set closed_ but not yet the reason.
+  Status ClosedStatus() const ORBIT_REQUIRES(out_mu_);
   int32_t next_opaque_ ORBIT_GUARDED_BY(out_mu_) = 0;
   std::unordered_map<int32_t, Pending> pending_ ORBIT_GUARDED_BY(out_mu_);
   bool sweep_armed_ ORBIT_GUARDED_BY(out_mu_) = false;
