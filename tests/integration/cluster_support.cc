@@ -9,26 +9,33 @@
 
 namespace orbit::testing {
 
+Status CreateTopicOn(net::RemotingClient& admin, const std::string& broker_addr,
+                     const std::string& topic, int queues) {
+  auto req = protocol::RemotingCommand::Request(protocol::RequestCode::kUpdateAndCreateTopic);
+  protocol::CreateTopicRequestHeader h;
+  h.topic = topic;
+  h.default_topic = "TBW102";
+  h.read_queue_nums = queues;
+  h.write_queue_nums = queues;
+  h.perm = 6;
+  h.topic_filter_type = "SINGLE_TAG";
+  h.Encode(&req.ext_fields);
+  ORBIT_ASSIGN_OR_RETURN(auto resp, admin.InvokeSync(broker_addr, std::move(req), 5000));
+  if (resp.code != protocol::ResponseCode::kSuccess) {
+    return Status::Remote(resp.code, "create topic " + topic + " on " + broker_addr + ": " +
+                                         resp.remark.value_or(""));
+  }
+  return Status::Ok();
+}
+
 bool CreateTopic(EmbeddedCluster& cluster, const std::string& topic, int queues,
                  std::string* error) {
   net::RemotingClient admin;
   bool ok = true;
   for (int i = 0; i < cluster.broker_count() && ok; ++i) {
-    auto req = protocol::RemotingCommand::Request(protocol::RequestCode::kUpdateAndCreateTopic);
-    protocol::CreateTopicRequestHeader h;
-    h.topic = topic;
-    h.default_topic = "TBW102";
-    h.read_queue_nums = queues;
-    h.write_queue_nums = queues;
-    h.perm = 6;
-    h.topic_filter_type = "SINGLE_TAG";
-    h.Encode(&req.ext_fields);
-    auto resp = admin.InvokeSync(cluster.broker(i).addr(), std::move(req), 5000);
-    if (!resp.ok()) {
-      *error = resp.status().ToString();
-      ok = false;
-    } else if (resp->code != protocol::ResponseCode::kSuccess) {
-      *error = "broker answered " + std::to_string(resp->code);
+    Status st = CreateTopicOn(admin, cluster.broker(i).addr(), topic, queues);
+    if (!st.ok()) {
+      *error = st.ToString();
       ok = false;
     }
   }

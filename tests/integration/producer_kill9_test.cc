@@ -29,6 +29,7 @@
 #include "base/config.h"
 #include "base/properties.h"
 #include "golden/golden_store.h"
+#include "integration/cluster_support.h"
 #include "interop/process.h"
 #include "net/remoting_client.h"
 #include "orbit/producer.h"
@@ -144,23 +145,6 @@ std::vector<std::string> RoutedBrokers(net::RemotingClient& admin, const std::st
   std::vector<std::string> names;
   for (const auto& q : route->queue_datas) names.push_back(q.broker_name);
   return names;
-}
-
-Status CreateTopic(net::RemotingClient& admin, const std::string& broker_addr) {
-  RemotingCommand req = RemotingCommand::Request(RequestCode::kUpdateAndCreateTopic);
-  protocol::CreateTopicRequestHeader h;
-  h.topic = kTopic;
-  h.default_topic = "TBW102";
-  h.read_queue_nums = kQueues;
-  h.write_queue_nums = kQueues;
-  h.perm = 6;
-  h.topic_filter_type = "SINGLE_TAG";
-  h.Encode(&req.ext_fields);
-  ORBIT_ASSIGN_OR_RETURN(auto resp, admin.InvokeSync(broker_addr, std::move(req), 5000));
-  if (resp.code != ResponseCode::kSuccess) {
-    return Status::Remote(resp.code, "create topic: " + resp.remark.value_or(""));
-  }
-  return Status::Ok();
 }
 
 // When a send started, relative to broker-a's death: a send started after the kill was reaped
@@ -359,7 +343,8 @@ class Cluster {
     for (const auto& [name, broker_addr] : broker_addrs_) {
       const std::string& addr = broker_addr;  // lambdas cannot capture bindings before clang 16
       Status created;
-      WaitFor([&] { return (created = CreateTopic(admin_, addr)).ok(); }, milliseconds(20000));
+      WaitFor([&] { return (created = CreateTopicOn(admin_, addr, kTopic, kQueues)).ok(); },
+              milliseconds(20000));
       if (!created.ok()) {
         *why = name + ": " + created.ToString() + "\n" + Outputs();
         return false;
