@@ -90,16 +90,23 @@ enum class CommunicationMode { kSync, kAsync, kOneway };
 // What a send hook sees of one attempt.
 struct SendContext {
   std::string producer_group;
-  const Message* message = nullptr;  // as the caller gave it
+  // The message as sent: the caller's, with the namespace in its topic and its unique id
+  // (UNIQ_KEY) set. For a batch, its first message.
+  const Message* message = nullptr;
+  // A batch send: all its messages, each with its unique id. Null otherwise.
+  const std::vector<Message>* batch = nullptr;
   MessageQueue queue;
   std::string broker_addr;
   CommunicationMode mode = CommunicationMode::kSync;
-  // Set for After(): the result or the error of the attempt.
+  // For After(): the result or the error of the attempt. Null after a oneway send that was
+  // written (no answer comes back); an error when writing it failed.
   const Result<SendResult>* result = nullptr;
 };
 
-// Runs before and after every send attempt (RocketMQ's SendMessageHook). Same threading rules
-// as RpcHook.
+// Runs before and after every send attempt of every kind (RocketMQ's SendMessageHook): sync,
+// async, oneway and batch, retries included. After() runs once for each Before(). Sync and
+// oneway hooks run on the sending thread; async ones on the sending thread (Before of the first
+// attempt) or an I/O thread (the rest). Same rules as RpcHook: thread-safe, never blocking.
 class SendHook {
  public:
   virtual ~SendHook() = default;

@@ -275,6 +275,17 @@ std::vector<std::shared_ptr<SendHook>> ProducerImpl::Hooks() const {
   return hooks_;
 }
 
+SendContext ProducerImpl::HookContext(const Message* message, const MessageQueue& queue,
+                                      CommunicationMode mode) const {
+  SendContext context;
+  if (!has_hooks_.load(std::memory_order_acquire)) return context;
+  context.producer_group = config_.group;
+  context.message = message;
+  context.queue = queue;
+  context.mode = mode;
+  return context;
+}
+
 void ProducerImpl::RunHooks(bool before, const SendContext& context) const {
   if (!has_hooks_.load(std::memory_order_acquire)) return;
   for (const auto& hook : Hooks()) {
@@ -425,6 +436,7 @@ Result<SendResult> ProducerImpl::Send(const Message& original, Target target, in
   ORBIT_RETURN_IF_ERROR(CheckTarget(original, target));
   Message message = original;
   message.set_topic(WithNamespace(original.topic()));
+  EnsureUniqueId(&message);
   const int64_t begin = SteadyNow();
   ORBIT_ASSIGN_OR_RETURN(auto info, FindPublishInfo(message.topic()));
   // A chosen queue or a selector: one attempt (Java does not retry these).
@@ -444,7 +456,7 @@ Result<SendResult> ProducerImpl::Send(const Message& original, Target target, in
     if (target.queue != nullptr) queue.topic = WithNamespace(queue.topic);
     last_broker = queue.broker_name;
     brokers.push_back(queue.broker_name);
-    SendContext context{config_.group, &original, queue, "", CommunicationMode::kSync, nullptr};
+    SendContext context = HookContext(&message, queue, CommunicationMode::kSync);
     RunHooks(true, context);
     const int64_t start = SteadyNow();
     std::string addr;
@@ -477,6 +489,7 @@ Result<SendResult> ProducerImpl::SendBatch(const std::vector<Message>& batch, in
   for (auto& m : messages) {
     ORBIT_RETURN_IF_ERROR(ValidateMessage(m, config_.max_message_size));
     m.set_topic(WithNamespace(m.topic()));
+    EnsureUniqueId(&m);
   }
   const std::string topic = messages.front().topic();
   const int64_t begin = SteadyNow();
@@ -494,9 +507,13 @@ Result<SendResult> ProducerImpl::SendBatch(const std::vector<Message>& batch, in
     MessageQueue queue = fault_.SelectOneMessageQueue(*info, last_broker, SteadyNow());
     last_broker = queue.broker_name;
     brokers.push_back(queue.broker_name);
+    SendContext context = HookContext(&messages.front(), queue, CommunicationMode::kSync);
+    context.batch = &messages;
+    RunHooks(true, context);
     const int64_t start = SteadyNow();
     Result<SendResult> result = [&]() -> Result<SendResult> {
       ORBIT_ASSIGN_OR_RETURN(std::string addr, BrokerAddress(queue.topic, queue.broker_name));
+      context.broker_addr = addr;
       ORBIT_ASSIGN_OR_RETURN(
           RemotingCommand req,
           BuildBatchRequest(&messages, queue, RequestOptions(), Clock::System().NowMillis()));
@@ -507,9 +524,11 @@ Result<SendResult> ProducerImpl::SendBatch(const std::vector<Message>& batch, in
       return ParseSendResponse(resp, queue, ids);
     }();
     const int64_t latency = SteadyNow() - start;
+    if (result.ok()) result->queue.topic = batch.front().topic();
+    context.result = &result;
+    RunHooks(false, context);
     if (result.ok()) {
       fault_.UpdateFaultItem(queue.broker_name, latency, false, SteadyNow());
-      result->queue.topic = batch.front().topic();
       return result;
     }
     last = result.status();
@@ -559,6 +578,7 @@ Status ProducerImpl::SendAsync(const Message& message, Target target, SendCallba
   auto op = std::make_shared<AsyncSend>();
   op->message = message;
   op->message.set_topic(WithNamespace(message.topic()));
+  EnsureUniqueId(&op->message);
   if (target.queue != nullptr) {
     op->queue = *target.queue;
     op->queue->topic = WithNamespace(op->queue->topic);
@@ -593,13 +613,26 @@ void ProducerImpl::StartAsyncAttempt(const std::shared_ptr<AsyncSend>& op) {
   op->brokers_sent.push_back(queue->broker_name);
   --op->attempts_left;
   ++op->attempts;
+  if (has_hooks_.load(std::memory_order_acquire)) {
+    SendContext context = HookContext(&op->message, *queue, CommunicationMode::kAsync);
+    context.broker_addr = *addr;
+    RunHooks(true, context);
+  }
   const int64_t start = SteadyNow();
   instance_->InvokeAsync(
       *addr, std::move(*req), op->timeout_ms - cost,
-      [self = shared_from_this(), op, mq = *queue, start](Result<RemotingCommand> resp) {
+      [self = shared_from_this(), op, mq = *queue, addr = *addr,
+       start](Result<RemotingCommand> resp) {
         const int64_t latency = SteadyNow() - start;
+        Result<SendResult> result =
+            resp.ok() ? ParseSendResponse(*resp, mq, op->message.unique_id()) : resp.status();
+        if (self->has_hooks_.load(std::memory_order_acquire)) {
+          SendContext context = self->HookContext(&op->message, mq, CommunicationMode::kAsync);
+          context.broker_addr = addr;
+          context.result = &result;
+          self->RunHooks(false, context);
+        }
         if (resp.ok()) {
-          auto result = ParseSendResponse(*resp, mq, op->message.unique_id());
           self->fault_.UpdateFaultItem(mq.broker_name, latency, !result.ok(), SteadyNow());
           // A broker's refusal is final for async sends (as Java).
           return self->CompleteAsync(op, std::move(result));
@@ -640,9 +673,21 @@ Status ProducerImpl::SendOneway(const Message& original, Target target) {
   ORBIT_ASSIGN_OR_RETURN(MessageQueue queue, ChooseQueue(message, target, *info, ""));
   if (target.queue != nullptr) queue.topic = WithNamespace(queue.topic);
   ORBIT_ASSIGN_OR_RETURN(std::string addr, BrokerAddress(queue.topic, queue.broker_name));
+  EnsureUniqueId(&message);
   ORBIT_ASSIGN_OR_RETURN(RemotingCommand req, BuildSendRequest(&message, queue, RequestOptions(),
                                                                Clock::System().NowMillis()));
-  return instance_->InvokeOneway(addr, std::move(req));
+  SendContext context = HookContext(&message, queue, CommunicationMode::kOneway);
+  context.broker_addr = addr;
+  RunHooks(true, context);
+  Status written = instance_->InvokeOneway(addr, std::move(req));
+  if (written.ok()) {
+    RunHooks(false, context);
+  } else if (has_hooks_.load(std::memory_order_acquire)) {
+    Result<SendResult> failed = written;
+    context.result = &failed;
+    RunHooks(false, context);
+  }
+  return written;
 }
 
 Result<std::vector<MessageQueue>> ProducerImpl::FetchPublishQueues(const std::string& topic) {

@@ -85,6 +85,9 @@ class ProducerImpl : public ProducerListener, public std::enable_shared_from_thi
   const SendRequestOptions& RequestOptions() const;
   SendRequestOptions MakeRequestOptions() const;
   std::vector<std::shared_ptr<SendHook>> Hooks() const ORBIT_EXCLUDES(mu_);
+  // What the hooks see of an attempt (empty when there are no hooks: nothing to copy).
+  SendContext HookContext(const Message* message, const MessageQueue& queue,
+                          CommunicationMode mode) const;
   void RunHooks(bool before, const SendContext& context) const;
   // One sync attempt to `queue`; `message` gets its UNIQ_KEY on the first attempt.
   Result<SendResult> SendOnce(Message* message, const MessageQueue& queue, int64_t timeout_ms,

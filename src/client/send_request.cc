@@ -212,12 +212,16 @@ std::string UniqueIdSource::Next() {
 
 // ---- requests ----
 
-Result<RemotingCommand> BuildSendRequest(Message* message, const MessageQueue& queue,
-                                         const SendRequestOptions& options, int64_t born_ms) {
+void EnsureUniqueId(Message* message) {
   if (!message->GetProperty(protocol::kPropertyUniqKey)) {
     message->PutPropertyUnchecked(std::string(protocol::kPropertyUniqKey),
                                   UniqueIdSource::Process().Next());
   }
+}
+
+Result<RemotingCommand> BuildSendRequest(Message* message, const MessageQueue& queue,
+                                         const SendRequestOptions& options, int64_t born_ms) {
+  EnsureUniqueId(message);
   protocol::SendMessageRequestHeader h = BaseHeader(message->topic(), queue, options, born_ms);
   h.flag = message->flag();
 

@@ -32,6 +32,9 @@
 
 namespace orbit::client {
 
+// Gives `message` a UNIQ_KEY from the process's source unless it has one.
+void EnsureUniqueId(Message* message);
+
 // UNIQ_KEY values for this process (message-format.md §7.2).
 // Thread-safe: Next may be called from any thread at once.
 class UniqueIdSource {

@@ -240,6 +240,115 @@ TEST_F(ProducerTest, AsyncCallbacksRunOnceEachOffTheIoThreads) {
   EXPECT_EQ(result->queue.topic, "TopicAsync");
 }
 
+// Records every hook call: which attempt, in which mode, and what it saw.
+class RecordingHook final : public SendHook {
+ public:
+  struct Call {
+    bool before = false;
+    CommunicationMode mode = CommunicationMode::kSync;
+    std::string unique_id;
+    std::string topic;
+    size_t batch_size = 0;
+    std::string broker_addr;
+    bool has_result = false;
+    bool result_ok = false;
+    std::string result_msg_id;
+  };
+  std::string Name() const override { return "recording"; }
+  void Before(const SendContext& c) override { Record(true, c); }
+  void After(const SendContext& c) override { Record(false, c); }
+  std::vector<Call> Calls() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return calls_;
+  }
+
+ private:
+  void Record(bool before, const SendContext& c) {
+    Call call;
+    call.before = before;
+    call.mode = c.mode;
+    if (c.message != nullptr) {
+      call.unique_id = c.message->unique_id();
+      call.topic = c.message->topic();
+    }
+    call.batch_size = c.batch != nullptr ? c.batch->size() : 0;
+    call.broker_addr = c.broker_addr;
+    call.has_result = c.result != nullptr;
+    call.result_ok = c.result != nullptr && c.result->ok();
+    if (call.result_ok) call.result_msg_id = (*c.result)->msg_id;
+    std::lock_guard<std::mutex> lock(mu_);
+    calls_.push_back(std::move(call));
+  }
+  mutable std::mutex mu_;
+  std::vector<Call> calls_;
+};
+
+TEST_F(ProducerTest, SendHooksSeeEveryAttemptOfEveryKind) {
+  CreateTopic("TopicHooks", 2);
+  Producer producer(Config());
+  auto hook = std::make_shared<RecordingHook>();
+  producer.AddSendHook(hook);
+  ASSERT_TRUE(producer.Start().ok());
+
+  auto sync = producer.Send(Message("TopicHooks", "sync"));
+  ASSERT_TRUE(sync.ok()) << sync.status().ToString();
+  auto async = producer.SendAsync(Message("TopicHooks", "async"));
+  ASSERT_EQ(async.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  auto async_result = async.get();
+  ASSERT_TRUE(async_result.ok()) << async_result.status().ToString();
+  ASSERT_TRUE(producer.SendOneway(Message("TopicHooks", "oneway")).ok());
+  std::vector<Message> batch{Message("TopicHooks", "b0"), Message("TopicHooks", "b1"),
+                             Message("TopicHooks", "b2")};
+  auto batched = producer.Send(batch);
+  ASSERT_TRUE(batched.ok()) << batched.status().ToString();
+  // A failed attempt is seen too: a queue of a broker that does not exist.
+  MessageQueue nowhere{"TopicHooks", "broker-none", 0};
+  EXPECT_FALSE(producer.Send(Message("TopicHooks", "lost"), nowhere).ok());
+
+  // The async After() may run on an I/O thread just after the future is ready.
+  std::vector<RecordingHook::Call> calls;
+  for (int i = 0; i < 200; ++i) {
+    calls = hook->Calls();
+    if (calls.size() >= 10) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(calls.size(), 10u);
+  // Sync, async, oneway, batch: Before then After for each, in that order (each call returned
+  // or was answered before the next began).
+  const CommunicationMode modes[] = {CommunicationMode::kSync, CommunicationMode::kAsync,
+                                     CommunicationMode::kOneway, CommunicationMode::kSync};
+  for (int i = 0; i < 4; ++i) {
+    const auto& before = calls[2 * i];
+    const auto& after = calls[2 * i + 1];
+    SCOPED_TRACE("send " + std::to_string(i));
+    EXPECT_TRUE(before.before);
+    EXPECT_FALSE(after.before);
+    EXPECT_EQ(before.mode, modes[i]);
+    EXPECT_EQ(after.mode, modes[i]);
+    EXPECT_EQ(before.topic, "TopicHooks");
+    EXPECT_EQ(before.unique_id.size(), 32u) << "the unique id is set before the attempt";
+    EXPECT_EQ(before.unique_id, after.unique_id);
+    EXPECT_FALSE(after.broker_addr.empty());
+    EXPECT_FALSE(before.has_result);
+  }
+  EXPECT_EQ(calls[1].result_msg_id, sync->msg_id);
+  EXPECT_EQ(calls[1].unique_id, sync->msg_id);
+  EXPECT_EQ(calls[3].result_msg_id, async_result->msg_id);
+  EXPECT_EQ(calls[3].unique_id, async_result->msg_id);
+  EXPECT_FALSE(calls[5].has_result) << "a oneway send has no answer";
+  EXPECT_EQ(calls[6].batch_size, 3u);
+  EXPECT_EQ(calls[7].batch_size, 3u);
+  EXPECT_EQ(calls[7].result_msg_id, batched->msg_id);
+  EXPECT_EQ(batched->msg_id.substr(0, 32), calls[7].unique_id) << "the batch's first message";
+  EXPECT_TRUE(calls[7].has_result);
+  EXPECT_TRUE(calls[7].result_ok);
+  // The failed attempt: After() carries the error.
+  EXPECT_TRUE(calls[8].before);
+  EXPECT_FALSE(calls[9].before);
+  EXPECT_TRUE(calls[9].has_result);
+  EXPECT_FALSE(calls[9].result_ok);
+}
+
 TEST_F(ProducerTest, OnewayArrives) {
   CreateTopic("TopicOneway", 1);
   Producer producer(Config());
