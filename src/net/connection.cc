@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "base/log.h"
+#include "net/sync_waiter.h"
 
 namespace orbit::net {
 
@@ -147,6 +148,8 @@ void Connection::OnRead(const asio::error_code& ec, size_t n) {
     return;
   }
   read_end_ += n;
+  // Callers blocked on the answers in this read are woken once it is handled.
+  WakeBatch wakes;
   corked_ = true;
   bool ok = ParseFrames();
   corked_ = false;

@@ -1,9 +1,11 @@
 #include "net/remoting_client.h"
 
 #include <charconv>
-#include <future>
+#include <chrono>
+#include <optional>
 
 #include "base/log.h"
+#include "net/sync_waiter.h"
 
 namespace orbit::net {
 
@@ -77,16 +79,16 @@ Result<RemotingCommand> RemotingClient::InvokeSync(const std::string& addr, Remo
   if (loops_.InLoopThread()) {
     return Internal("InvokeSync called on an I/O thread; use InvokeAsync there");
   }
-  auto promise = std::make_shared<std::promise<Result<RemotingCommand>>>();
-  auto future = promise->get_future();
-  InvokeAsync(addr, std::move(request), timeout_ms,
-              [promise](Result<RemotingCommand> r) { promise->set_value(std::move(r)); });
+  auto waiter = std::make_shared<SyncWaiter>();
   // The connection's sweep always completes the call; the extra wait only guards against a
   // loop that is stuck.
-  if (future.wait_for(std::chrono::milliseconds(timeout_ms + 5000)) != std::future_status::ready) {
-    return Status(ErrorCode::kTimeout, "no response from " + addr + " in time");
-  }
-  return future.get();
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms + 5000);
+  InvokeAsync(addr, std::move(request), timeout_ms,
+              [waiter](Result<RemotingCommand> r) { SyncWaiter::Complete(waiter, std::move(r)); });
+  std::optional<Result<RemotingCommand>> result = waiter->Wait(deadline);
+  if (!result) return Status(ErrorCode::kTimeout, "no response from " + addr + " in time");
+  return std::move(*result);
 }
 
 Status RemotingClient::InvokeOneway(const std::string& addr, RemotingCommand request) {
