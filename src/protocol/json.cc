@@ -1,5 +1,6 @@
 #include "protocol/json.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -164,8 +165,27 @@ std::string JsonValue::Dump() const {
 
 Result<JsonValue> ParseJson(std::string_view text) { return JsonParser(text).ParseDocument(); }
 
+namespace {
+
+// Which bytes AppendJsonString must look at: 1 = always escaped (quote, backslash, control
+// characters), 2 = only in browser-compatible mode ('/' and every byte of a multi-byte
+// UTF-8 sequence).
+constexpr std::array<uint8_t, 256> kEscapeClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = 1;
+  t['"'] = 1;
+  t['\\'] = 1;
+  t[0x7F] = 1;
+  t['/'] = 2;
+  for (int c = 0x80; c < 0x100; ++c) t[c] = 2;
+  return t;
+}();
+
+}  // namespace
+
 void AppendJsonString(std::string* out, std::string_view s, bool browser_compatible) {
   static const char kHex[] = "0123456789abcdef";
+  const uint8_t mask = browser_compatible ? 3 : 1;
   out->push_back('"');
   size_t run = 0;
   auto flush = [&](size_t i) {
@@ -174,6 +194,7 @@ void AppendJsonString(std::string* out, std::string_view s, bool browser_compati
   };
   for (size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
+    if ((kEscapeClass[c] & mask) == 0) continue;  // most bytes: copied with their run
     const char* esc = nullptr;
     switch (c) {
       case '"':
@@ -198,7 +219,7 @@ void AppendJsonString(std::string* out, std::string_view s, bool browser_compati
         esc = "\\f";
         break;
       case '/':
-        if (browser_compatible) esc = "\\/";
+        esc = "\\/";  // browser-compatible only (the mask lets '/' through otherwise)
         break;
       default:
         break;
@@ -210,8 +231,9 @@ void AppendJsonString(std::string* out, std::string_view s, bool browser_compati
       flush(i);
       char buf[7] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15], 0};
       out->append(buf, 6);
-    } else if (c >= 0x80 && browser_compatible) {
-      // Decode one UTF-8 sequence and write it as \uXXXX (surrogate pair above the BMP).
+    } else if (c >= 0x80) {
+      // Browser-compatible: decode one UTF-8 sequence and write it as \uXXXX (a surrogate pair
+      // above the BMP).
       flush(i);
       uint32_t cp = 0;
       int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <charconv>
+#include <climits>
+#include <cstring>
 
 #include "base/bytes.h"
 #include "protocol/internal/json_parser.h"
@@ -18,6 +20,14 @@ void AppendInt(std::string* out, int64_t v) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof(buf), v);
   out->append(buf, r.ptr);
+}
+
+// Room for a header (either form) in one allocation: the fixed members take ~120 bytes, each
+// ext field its text plus quotes and separators. Escapes may still need more.
+size_t HeaderSizeEstimate(const RemotingCommand& cmd) {
+  size_t n = 128 + (cmd.remark ? cmd.remark->size() + 12 : 0);
+  for (const auto& [k, v] : cmd.ext_fields) n += k.size() + v.size() + 8;
+  return n;
 }
 
 }  // namespace
@@ -84,6 +94,7 @@ RemotingCommand RemotingCommand::ResponseTo(const RemotingCommand& request, int3
 
 // fastjson order: keys sorted alphabetically, nulls omitted.
 Status EncodeJsonHeader(const RemotingCommand& cmd, std::string* out) {
+  out->reserve(out->size() + HeaderSizeEstimate(cmd));
   out->append("{\"code\":");
   AppendInt(out, cmd.code);
   if (!cmd.ext_fields.empty()) {
@@ -174,6 +185,7 @@ Status EncodeFrameHead(const RemotingCommand& cmd, size_t body_len, std::string*
 }
 
 Status EncodeFrame(const RemotingCommand& cmd, std::string* out) {
+  out->reserve(out->size() + 8 + HeaderSizeEstimate(cmd) + cmd.body.size());
   ORBIT_RETURN_IF_ERROR(EncodeFrameHead(cmd, cmd.body.size(), out));
   out->append(cmd.body);
   return Status::Ok();
@@ -286,9 +298,162 @@ Status ReadExtFields(internal::JsonParser& p, ExtFields* ext) {
 
 }  // namespace
 
-// One pass over the header text, filling `cmd` directly (no JSON tree): this is on every
-// request's path. Accepts what ParseJson accepts; unknown members are skipped.
+namespace {
+
+// The fast path's cursor over the header text: plain JSON only (double-quoted strings, integers).
+// Every method returns false on anything else; the caller then leaves the header to the general
+// decoder.
+class PlainScanner {
+ public:
+  explicit PlainScanner(std::string_view s) : s_(s) {}
+
+  bool AtEnd() {
+    SkipWs();
+    return pos_ == s_.size();
+  }
+  bool Eat(char c) {
+    SkipWs();
+    if (pos_ == s_.size() || s_[pos_] != c) return false;
+    ++pos_;
+    return true;
+  }
+  bool PeekIs(char c) {
+    SkipWs();
+    return pos_ < s_.size() && s_[pos_] == c;
+  }
+  // A double-quoted string: a view of its text, or, when it has escapes, of the text they
+  // stand for (decoded by the general parser into `scratch`).
+  bool String(std::string_view* out, std::string* scratch) {
+    if (!PeekIs('"')) return false;
+    const char* begin = s_.data() + pos_ + 1;
+    const size_t left = s_.size() - pos_ - 1;
+    const void* quote = std::memchr(begin, '"', left);
+    if (quote == nullptr) return false;
+    const size_t len = static_cast<size_t>(static_cast<const char*>(quote) - begin);
+    if (std::memchr(begin, '\\', len) == nullptr) {
+      *out = std::string_view(begin, len);
+      pos_ += len + 2;
+      return true;
+    }
+    internal::JsonParser general(s_.substr(pos_));
+    scratch->clear();
+    if (!general.ParseString(scratch).ok()) return false;
+    pos_ += general.pos();
+    *out = *scratch;
+    return true;
+  }
+  // An integer of plain digits (optional '-') that ends where JSON allows: its text.
+  bool IntegerText(std::string_view* out) {
+    SkipWs();
+    size_t start = pos_;
+    if (pos_ < s_.size() && s_[pos_] == '-') ++pos_;
+    size_t digits = pos_;
+    while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+    if (pos_ == digits) return false;
+    if (pos_ < s_.size() && s_[pos_] != ',' && s_[pos_] != '}' && !IsWs(s_[pos_])) return false;
+    *out = s_.substr(start, pos_ - start);
+    return true;
+  }
+  bool Int32(int32_t* out) {
+    std::string_view text;
+    if (!IntegerText(&text)) return false;
+    int64_t v = 0;
+    auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (r.ec != std::errc() || r.ptr != text.data() + text.size() || v < INT32_MIN ||
+        v > INT32_MAX) {
+      return false;
+    }
+    *out = static_cast<int32_t>(v);
+    return true;
+  }
+  // A string or an integer, as text.
+  bool Scalar(std::string_view* out, std::string* scratch) {
+    return PeekIs('"') ? String(out, scratch) : IntegerText(out);
+  }
+
+ private:
+  static bool IsWs(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+  void SkipWs() {
+    while (pos_ < s_.size() && IsWs(s_[pos_])) ++pos_;
+  }
+
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+
+// Members of an object: calls on_member(key) for each (it reads the value). False on anything
+// the plain scanner does not take.
+template <typename F>
+bool ForEachPlainMember(PlainScanner& p, F&& on_member) {
+  if (!p.Eat('{')) return false;
+  if (p.Eat('}')) return true;
+  std::string key_scratch;
+  while (true) {
+    std::string_view key;
+    if (!p.String(&key, &key_scratch) || !p.Eat(':') || !on_member(key)) return false;
+    if (p.Eat('}')) return true;
+    if (!p.Eat(',')) return false;
+  }
+}
+
+}  // namespace
+
+bool internal::DecodeJsonHeaderFast(std::string_view header, RemotingCommand* cmd) {
+  PlainScanner p(header);
+  std::string scratch;
+  bool have_code = false;
+  cmd->language = LanguageCode::kJava;
+  cmd->version = 0;
+  bool ok = ForEachPlainMember(p, [&](std::string_view k) {
+    if (k == "code") {
+      have_code = true;
+      return p.Int32(&cmd->code);
+    }
+    if (k == "opaque") return p.Int32(&cmd->opaque);
+    if (k == "flag") return p.Int32(&cmd->flag);
+    if (k == "version") return p.Int32(&cmd->version);
+    if (k == "extFields") {
+      cmd->ext_fields.reserve(16);
+      return ForEachPlainMember(p, [&](std::string_view key) {
+        std::string_view value;
+        if (!p.Scalar(&value, &scratch)) return false;
+        cmd->ext_fields.Append(std::string(key), std::string(value));
+        return true;
+      });
+    }
+    std::string_view text;
+    if (k == "language") {
+      if (!p.String(&text, &scratch)) return false;
+      cmd->language = LanguageFromName(text);
+      return true;
+    }
+    if (k == "remark") {
+      if (!p.String(&text, &scratch)) return false;
+      cmd->remark = std::string(text);
+      return true;
+    }
+    return p.Scalar(&text, &scratch);  // serializeTypeCurrentRPC and members nobody reads
+  });
+  return ok && have_code && p.AtEnd();
+}
+
+// Most headers (every Java and Orbit peer's) take the fast path, which makes no JSON tree and
+// copies each key and value once; anything it does not take (escapes, fastjson's leniencies,
+// errors) is decoded again from the start by the general decoder below.
 Status DecodeJsonHeader(std::string_view header, RemotingCommand* cmd) {
+  const int32_t code = cmd->code, opaque = cmd->opaque, flag = cmd->flag;
+  if (internal::DecodeJsonHeaderFast(header, cmd)) return Status::Ok();
+  cmd->code = code;
+  cmd->opaque = opaque;
+  cmd->flag = flag;
+  cmd->ext_fields.clear();
+  cmd->remark.reset();
+  return internal::DecodeJsonHeaderGeneral(header, cmd);
+}
+
+// One pass over the header text, filling `cmd` directly (no JSON tree). Accepts what ParseJson
+// accepts; unknown members are skipped.
+Status internal::DecodeJsonHeaderGeneral(std::string_view header, RemotingCommand* cmd) {
   internal::JsonParser p(header);
   bool have_code = false;
   cmd->language = LanguageCode::kJava;  // Java's default when absent

@@ -121,6 +121,13 @@ Result<uint32_t> DecodeFrameLength(const char prefix[4]);
 Result<RemotingCommand> DecodeFramePayload(std::string_view payload);
 // Decodes a header of the given serialization into cmd (code, flags, ext fields ...).
 Status DecodeJsonHeader(std::string_view header, RemotingCommand* cmd);
+namespace internal {
+// DecodeJsonHeader's two halves, apart for tests and fuzzing. Fast: plain JSON only (no escapes,
+// integers and strings); false when it cannot decode the header, `cmd` then half-filled.
+// General: everything fastjson writes and accepts.
+bool DecodeJsonHeaderFast(std::string_view header, RemotingCommand* cmd);
+Status DecodeJsonHeaderGeneral(std::string_view header, RemotingCommand* cmd);
+}  // namespace internal
 Status DecodeBinaryHeader(std::string_view header, RemotingCommand* cmd);
 
 }  // namespace orbit::protocol

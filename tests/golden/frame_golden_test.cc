@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/bytes.h"
 #include "golden/golden.h"
 #include "protocol/remoting_command.h"
 
@@ -47,6 +48,37 @@ TEST(FrameGoldenTest, EveryFrameDecodesAsDescribed) {
     ++checked;
   }
   EXPECT_EQ(checked, 498);
+}
+
+// The JSON header decoder's fast path takes every Java header (fastjson's output) and agrees
+// with the general decoder; ali-ons' JSON booleans are left to the general one.
+TEST(FrameGoldenTest, FastJsonPathTakesJavaHeadersAndAgrees) {
+  int fast = 0, general_only = 0;
+  for (const GoldenFrame& g : orbit::testing::LoadAllGoldenFrames()) {
+    if (g.ser != "JSON") continue;
+    SCOPED_TRACE(g.Name());
+    const uint32_t header_len = LoadU32(g.bytes.data() + 4) & 0xFFFFFF;
+    const std::string_view header = std::string_view(g.bytes).substr(8, header_len);
+    RemotingCommand general;
+    ASSERT_TRUE(internal::DecodeJsonHeaderGeneral(header, &general).ok());
+    RemotingCommand quick;
+    if (!internal::DecodeJsonHeaderFast(header, &quick)) {
+      EXPECT_NE(g.Name().find("ali_ons"), std::string::npos)
+          << "a Java header missed the fast path";
+      ++general_only;
+      continue;
+    }
+    EXPECT_EQ(quick.code, general.code);
+    EXPECT_EQ(quick.opaque, general.opaque);
+    EXPECT_EQ(quick.flag, general.flag);
+    EXPECT_EQ(quick.version, general.version);
+    EXPECT_EQ(quick.language, general.language);
+    EXPECT_EQ(quick.remark, general.remark);
+    EXPECT_EQ(quick.ext_fields, general.ext_fields);
+    ++fast;
+  }
+  EXPECT_GE(fast, 300);
+  EXPECT_LT(general_only, fast / 4);
 }
 
 TEST(FrameGoldenTest, BinaryHeadersReencodeByteForByte) {

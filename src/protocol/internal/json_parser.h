@@ -275,6 +275,7 @@ class JsonParser {
   bool AtEnd() const { return pos_ >= s_.size(); }
   char Peek() const { return s_[pos_]; }
   void Advance() { ++pos_; }
+  size_t pos() const { return pos_; }
 
  private:
   std::string_view s_;

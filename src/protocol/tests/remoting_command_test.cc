@@ -175,6 +175,69 @@ TEST(RemotingCommandTest, JsonHeaderAcceptsJavaVariants) {
   EXPECT_EQ(other.language, LanguageCode::kOther);
 }
 
+// The JSON header decoder's fast path either declines a header or decodes it exactly as the
+// general decoder does; DecodeJsonHeader's answer never depends on which one ran.
+TEST(RemotingCommandTest, FastJsonHeaderPathAgreesWithTheGeneralDecoder) {
+  struct Case {
+    std::string header;
+    bool fast;  // the fast path takes it
+  };
+  const Case cases[] = {
+      {R"({"code":10,"extFields":{"a":"1","b":"x"},"flag":0,"language":"JAVA","opaque":7,"serializeTypeCurrentRPC":"JSON","version":395})",
+       true},
+      {R"({ "code" : -3 , "opaque":2147483647, "extFields" : { } , "remark":"r" })", true},
+      {R"({"code":1,"extFields":{"properties":"KEYS\u0001k\u0002TAGS\u0001t\u0002","q":"\"x\"\\\n\/"}})",
+       true},
+      {R"({"code":1,"extFields":{"e":"\ud83d\ude00","lone":"\ud800x"}})", true},
+      {R"({"code":1,"extFields":{"n":123,"neg":-5,"zero":007}})", true},
+      {R"({"code":1,"unknown":"x","other":5})", true},
+      {R"({"code":1,"k\u0041":"v"})", true},
+      {R"({"code":1,"extFields":{"b":true}})", false},
+      {R"({"code":1,"extFields":{"n":12L}})", false},
+      {R"({"code":1,"extFields":{"f":1.5}})", false},
+      {R"({"code":1,"extFields":{"z":null}})", false},
+      {R"({"code":1,"extFields":null})", false},
+      {R"({"code":"12"})", false},
+      {R"({"code":1,"language":3})", false},
+      {R"({'code':1})", false},
+      {R"({code:1})", false},
+      {R"({"code":1,"remark":null})", false},
+      {R"({"code":1,"nested":{"a":[1,2]}})", false},
+      {R"({"code":99999999999})", false},
+      {R"({"code":1} trailing)", false},
+      {R"({"opaque":1})", false},
+      {R"({"code":1,"extFields":{"a":"unterminated)", false},
+      {R"({"code":1,"a":"\x41"})", true},  // escapes go to the general string parser
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.header);
+    RemotingCommand general;
+    Status general_status = internal::DecodeJsonHeaderGeneral(c.header, &general);
+    RemotingCommand fast;
+    const bool took = internal::DecodeJsonHeaderFast(c.header, &fast);
+    EXPECT_EQ(took, c.fast);
+    if (took) {
+      ASSERT_TRUE(general_status.ok()) << general_status.ToString();
+      EXPECT_EQ(fast.code, general.code);
+      EXPECT_EQ(fast.opaque, general.opaque);
+      EXPECT_EQ(fast.flag, general.flag);
+      EXPECT_EQ(fast.version, general.version);
+      EXPECT_EQ(fast.language, general.language);
+      EXPECT_EQ(fast.remark, general.remark);
+      EXPECT_EQ(fast.ext_fields, general.ext_fields);
+    }
+    RemotingCommand either;
+    Status st = DecodeJsonHeader(c.header, &either);
+    EXPECT_EQ(st.ok(), general_status.ok());
+    if (st.ok()) {
+      EXPECT_EQ(either.code, general.code);
+      EXPECT_EQ(either.opaque, general.opaque);
+      EXPECT_EQ(either.remark, general.remark);
+      EXPECT_EQ(either.ext_fields, general.ext_fields);
+    }
+  }
+}
+
 TEST(RemotingCommandTest, CodeTablesHaveJavaNames) {
   EXPECT_STREQ(RequestCodeName(RequestCode::kSendMessageV2), "SEND_MESSAGE_V2");
   EXPECT_STREQ(RequestCodeName(224), "GET_TOPICS_BY_CLUSTER");
