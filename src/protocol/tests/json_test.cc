@@ -112,5 +112,62 @@ TEST(JsonTest, EscapesStrings) {
   EXPECT_EQ(out, "\"a\\/\\u00e9\\ud83d\\ude00\"");
 }
 
+// Every byte that needs escaping is found wherever it sits (the scan looks at 16 bytes at a
+// time): compared with a byte-by-byte rendering.
+TEST(JsonTest, EscapesAreFoundAtEveryPosition) {
+  auto reference = [](std::string_view s) {
+    static const char kHex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (unsigned char c : s) {
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        default:
+          if (c < 0x20 || c == 0x7F) {
+            out += "\\u00";
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+    }
+    return out + "\"";
+  };
+  const char specials[] = {'"', '\\', '\x01', '\x1f', '\x7f', '\n', '/', '\x80', '\xff', ' ', '~'};
+  for (size_t len = 1; len <= 48; ++len) {
+    for (size_t pos = 0; pos < len; ++pos) {
+      for (char special : specials) {
+        std::string text(len, 'a');
+        text[pos] = special;
+        if (pos + 17 < len) text[pos + 17] = '\x02';  // a second one in a later block
+        std::string out;
+        AppendJsonString(&out, text);
+        ASSERT_EQ(out, reference(text)) << "len " << len << " pos " << pos << " char "
+                                        << static_cast<int>(static_cast<unsigned char>(special));
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace orbit::protocol
