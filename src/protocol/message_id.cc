@@ -1,6 +1,8 @@
 #include "protocol/message_id.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <utility>
 
 #include "base/bytes.h"
@@ -55,12 +57,12 @@ std::string HostAddress::ToString() const {
 }
 
 std::string HexEncode(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
+  std::string out(bytes.size() * 2, '\0');
+  char* p = out.data();
   for (char c : bytes) {
     auto b = static_cast<uint8_t>(c);
-    out.push_back(kHexDigits[b >> 4]);
-    out.push_back(kHexDigits[b & 0xF]);
+    *p++ = kHexDigits[b >> 4];
+    *p++ = kHexDigits[b & 0xF];
   }
   return out;
 }
@@ -78,10 +80,13 @@ Result<std::string> HexDecode(std::string_view hex) {
 }
 
 std::string EncodeOffsetMessageId(const HostAddress& store_host, int64_t commit_log_offset) {
-  std::string raw = store_host.ip;
-  PutI32(&raw, store_host.port);
-  PutI64(&raw, commit_log_offset);
-  return HexEncode(raw);
+  // On every send's answer: built on the stack (IPv6 at most: 16 + 4 + 8 bytes).
+  char raw[28];
+  const size_t ip_len = std::min<size_t>(store_host.ip.size(), 16);
+  std::memcpy(raw, store_host.ip.data(), ip_len);
+  StoreU32(raw + ip_len, static_cast<uint32_t>(store_host.port));
+  StoreU64(raw + ip_len + 4, static_cast<uint64_t>(commit_log_offset));
+  return HexEncode(std::string_view(raw, ip_len + 12));
 }
 
 Result<OffsetMessageId> DecodeOffsetMessageId(std::string_view id) {
