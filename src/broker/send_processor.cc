@@ -191,11 +191,23 @@ void SendProcessor::HandleSend(const net::ConnectionPtr& conn, RemotingCommand r
     props.Set(protocol::kPropertyWaitStoreMsgOk, wait_value);
   }
 
-  auto born_host = ParseHostPort(conn->remote_address());
-  if (!born_host.ok()) return fail(ResponseCode::kSystemError, born_host.status().message());
+  const protocol::HostAddress& born_host = conn->remote_host();
+  if (!born_host.valid()) {
+    return fail(ResponseCode::kSystemError, "no address for the sender " + conn->remote_address());
+  }
 
-  // `resp` carries the request's opaque and serialization already.
-  auto done = [conn, resp, queue_id](store::PutResult r) mutable {
+  // The answer is made when the put completes (at once, on this thread, for ASYNC_FLUSH): the
+  // same as `resp` so far, rebuilt rather than copied.
+  auto done = [conn, opaque = req.opaque, type = req.serialize_type, region = config.region_id,
+               queue_id](store::PutResult r) {
+    RemotingCommand resp;
+    resp.code = ResponseCode::kSuccess;
+    resp.opaque = opaque;
+    resp.flag = protocol::kFlagResponse;
+    resp.serialize_type = type;
+    resp.ext_fields.reserve(6);
+    resp.ext_fields.Append(std::string(protocol::kPropertyMsgRegion), region);
+    resp.ext_fields.Append(std::string(protocol::kPropertyTraceSwitch), "true");
     if (!r.status.ok() && r.status.code() != ErrorCode::kFlushTimeout) {
       ReplyPutError(conn, std::move(resp), r.status);
       return;
@@ -217,7 +229,7 @@ void SendProcessor::HandleSend(const net::ConnectionPtr& conn, RemotingCommand r
     in.flag = h.flag;
     in.sys_flag = sys_flag;
     in.born_timestamp = h.born_timestamp;
-    in.born_host = *born_host;
+    in.born_host = born_host;
     in.reconsume_times = reconsume_times;
     in.body = req.body;
     in.properties = properties;
@@ -265,7 +277,7 @@ void SendProcessor::HandleSend(const net::ConnectionPtr& conn, RemotingCommand r
     in.flag = e.flag;
     in.sys_flag = sys_flag;
     in.born_timestamp = h.born_timestamp;
-    in.born_host = *born_host;
+    in.born_host = born_host;
     in.reconsume_times = reconsume_times;
     in.body = e.body;
     in.properties = record_props[i];

@@ -59,7 +59,7 @@ void Connection::Start() {
   RunOnLoop([self = shared_from_this()] {
     asio::error_code ec;
     auto ep = self->socket_.remote_endpoint(ec);
-    if (!ec) self->remote_address_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    if (!ec) self->SetRemote(ep);
     self->OnConnected();
   });
 }
@@ -97,7 +97,7 @@ void Connection::Connect(const std::string& host, const std::string& port, int64
                   return;
                 }
                 self->connect_timer_.cancel();
-                self->remote_address_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+                self->SetRemote(ep);
                 self->OnConnected();
               });
         });
@@ -136,6 +136,18 @@ void Connection::DoRead() {
   socket_.async_read_some(
       asio::buffer(rbuf_.data() + read_end_, rbuf_.size() - read_end_),
       [self = shared_from_this()](const asio::error_code& ec, size_t n) { self->OnRead(ec, n); });
+}
+
+void Connection::SetRemote(const asio::ip::tcp::endpoint& ep) {
+  remote_address_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  remote_host_.port = ep.port();
+  if (ep.address().is_v4()) {
+    const auto bytes = ep.address().to_v4().to_bytes();
+    remote_host_.ip.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  } else {
+    const auto bytes = ep.address().to_v6().to_bytes();
+    remote_host_.ip.assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  }
 }
 
 void Connection::OnRead(const asio::error_code& ec, size_t n) {

@@ -29,6 +29,7 @@
 
 #include "base/status.h"
 #include "base/thread_annotations.h"
+#include "protocol/message_id.h"
 #include "protocol/remoting_command.h"
 
 namespace orbit::net {
@@ -91,6 +92,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   uint64_t id() const { return id_; }
   // "ip:port" of the peer (empty until connected).
   const std::string& remote_address() const { return remote_address_; }
+  // The peer's address as RocketMQ ids and records carry it (4 or 16 bytes and the port); not
+  // valid() before the connection is up. Set once before the first read, like remote_address().
+  const protocol::HostAddress& remote_host() const { return remote_host_; }
   asio::io_context& io() { return io_; }
   // Requests waiting for a response (for tests and stats).
   size_t pending_count() const;
@@ -105,6 +109,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void RunOnLoop(F&& f);
 
   void OnConnected();
+  // Records the peer's address (remote_address_ and remote_host_). Loop thread, before reading.
+  void SetRemote(const asio::ip::tcp::endpoint& ep);
   void DoRead();
   void OnRead(const asio::error_code& ec, size_t n);
   // Decodes every complete frame in the read buffer; false after closing on a bad frame.
@@ -141,6 +147,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ConnectionHandler* handler_;
   const uint64_t id_;
   std::string remote_address_;
+  protocol::HostAddress remote_host_;
   std::atomic<bool> closed_{false};
 
   // Read buffer: [read_start_, read_end_) holds unparsed bytes (loop thread).
