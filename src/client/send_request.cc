@@ -112,12 +112,13 @@ protocol::SendMessageRequestHeader BaseHeader(const std::string& topic, const Me
   return h;
 }
 
-RemotingCommand MakeRequest(int32_t code, const protocol::SendMessageRequestHeader& header,
+RemotingCommand MakeRequest(int32_t code, protocol::SendMessageRequestHeader&& header,
                             std::string body, const SendRequestOptions& options) {
   RemotingCommand cmd = RemotingCommand::Request(code);
   cmd.serialize_type =
       options.binary_header ? protocol::SerializeType::kRocketmq : protocol::SerializeType::kJson;
-  protocol::ToV2(header).Encode(&cmd.ext_fields);
+  cmd.ext_fields.reserve(16);  // 14 fields at most
+  protocol::ToV2(std::move(header)).Encode(&cmd.ext_fields);
   cmd.body = std::move(body);
   return cmd;
 }
@@ -245,8 +246,8 @@ Result<RemotingCommand> BuildSendRequest(Message* message, const MessageQueue& q
 
   const bool reply = props.Get(protocol::kPropertyMessageType) == kReplyMessageType;
   return MakeRequest(
-      reply ? protocol::RequestCode::kSendReplyMessageV2 : protocol::RequestCode::kSendMessageV2, h,
-      std::move(body), options);
+      reply ? protocol::RequestCode::kSendReplyMessageV2 : protocol::RequestCode::kSendMessageV2,
+      std::move(h), std::move(body), options);
 }
 
 Result<RemotingCommand> BuildBatchRequest(std::vector<Message>* batch, const MessageQueue& queue,
@@ -286,7 +287,8 @@ Result<RemotingCommand> BuildBatchRequest(std::vector<Message>* batch, const Mes
   protocol::SendMessageRequestHeader h = BaseHeader(first.topic(), queue, options, born_ms);
   h.properties = protocol::EncodeProperties(wrapper);
   h.batch = true;
-  return MakeRequest(protocol::RequestCode::kSendBatchMessage, h, std::move(body), options);
+  return MakeRequest(protocol::RequestCode::kSendBatchMessage, std::move(h), std::move(body),
+                     options);
 }
 
 std::string BatchMessageId(const std::vector<Message>& batch) {
