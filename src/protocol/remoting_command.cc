@@ -1,5 +1,9 @@
 #include "protocol/remoting_command.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <array>
 #include <charconv>
 #include <climits>
@@ -300,6 +304,24 @@ Status ReadExtFields(internal::JsonParser& p, ExtFields* ext) {
 
 namespace {
 
+// The first '"' or '\\' at or after `i` (npos when none): sixteen bytes at a time with SSE2.
+size_t FindQuoteOrBackslash(std::string_view s, size_t i) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const int mask =
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    if (s[i] == '"' || s[i] == '\\') return i;
+  }
+  return std::string_view::npos;
+}
+
 // The fast path's cursor over the header text: plain JSON only (double-quoted strings, integers).
 // Every method returns false on anything else; the caller then leaves the header to the general
 // decoder.
@@ -325,14 +347,11 @@ class PlainScanner {
   // stand for (decoded by the general parser into `scratch`).
   bool String(std::string_view* out, std::string* scratch) {
     if (!PeekIs('"')) return false;
-    const char* begin = s_.data() + pos_ + 1;
-    const size_t left = s_.size() - pos_ - 1;
-    const void* quote = std::memchr(begin, '"', left);
-    if (quote == nullptr) return false;
-    const size_t len = static_cast<size_t>(static_cast<const char*>(quote) - begin);
-    if (std::memchr(begin, '\\', len) == nullptr) {
-      *out = std::string_view(begin, len);
-      pos_ += len + 2;
+    const size_t end = FindQuoteOrBackslash(s_, pos_ + 1);
+    if (end == std::string_view::npos) return false;
+    if (s_[end] == '"') {
+      *out = s_.substr(pos_ + 1, end - pos_ - 1);
+      pos_ = end + 1;
       return true;
     }
     internal::JsonParser general(s_.substr(pos_));

@@ -238,6 +238,28 @@ TEST(RemotingCommandTest, FastJsonHeaderPathAgreesWithTheGeneralDecoder) {
   }
 }
 
+// The fast path scans strings sixteen bytes at a time: values of every length up to 40 with an
+// escape at every position decode as the general decoder decodes them.
+TEST(RemotingCommandTest, FastJsonHeaderPathAgreesAtEveryStringLength) {
+  for (size_t len = 0; len <= 40; ++len) {
+    for (size_t pos = 0; pos <= len; ++pos) {
+      std::string value(len, 'v');
+      if (pos < len) value.replace(pos, 1, "\\u0001");
+      const std::string header =
+          R"({"code":1,"extFields":{"k":")" + value + R"(","after":"x"},"opaque":3})";
+      SCOPED_TRACE(header);
+      RemotingCommand fast;
+      RemotingCommand general;
+      ASSERT_TRUE(internal::DecodeJsonHeaderFast(header, &fast));
+      ASSERT_TRUE(internal::DecodeJsonHeaderGeneral(header, &general).ok());
+      EXPECT_EQ(fast.ext_fields, general.ext_fields);
+      EXPECT_EQ(fast.opaque, 3);
+      ASSERT_NE(fast.ext_fields.Find("k"), nullptr);
+      EXPECT_EQ(fast.ext_fields.Find("k")->size(), len);
+    }
+  }
+}
+
 TEST(RemotingCommandTest, CodeTablesHaveJavaNames) {
   EXPECT_STREQ(RequestCodeName(RequestCode::kSendMessageV2), "SEND_MESSAGE_V2");
   EXPECT_STREQ(RequestCodeName(224), "GET_TOPICS_BY_CLUSTER");
