@@ -15,6 +15,9 @@
 namespace orbit::client {
 
 using protocol::RemotingCommand;
+
+// Java's rocketmq.client.rebalance.waitInterval default.
+constexpr int64_t kRebalanceIntervalMs = 20000;
 using protocol::RequestCode;
 using protocol::ResponseCode;
 
@@ -138,6 +141,10 @@ Status ClientInstance::StartLocked() {
     CleanOfflineBrokers();
     SendHeartbeatToAllBrokers();
   });
+  scheduler_.Add("persist-offsets", 10 * 1000, config_.persist_consumer_offset_interval_ms,
+                 [this] { PersistAllOffsets(); });
+  scheduler_.Add("rebalance", kRebalanceIntervalMs, kRebalanceIntervalMs,
+                 [this] { RebalanceAll(); });
   scheduler_.Start();
   ORBIT_LOG_DEBUG("client instance {} started (name servers {})", client_id_, namesrvs_.front());
   return Status::Ok();
@@ -178,21 +185,59 @@ Status ClientInstance::RegisterProducer(const std::string& group, ProducerListen
 }
 
 void ClientInstance::UnregisterProducer(const std::string& group) {
-  std::vector<std::string> addrs;
   bool last = false;
   {
     MutexLock lock(mu_);
     if (producers_.erase(group) == 0) return;
+    last = producers_.empty() && consumers_.empty();
+  }
+  UnregisterFromBrokers(group, "");
+  if (last) Stop();
+}
+
+Status ClientInstance::RegisterConsumer(const std::string& group, ConsumerListener* listener) {
+  bool look_up = false;
+  {
+    MutexLock lock(mu_);
+    look_up = !started_ && namesrvs_.empty() && !config_.namesrv_lookup_url.empty();
+  }
+  if (look_up) LookUpNameServers();
+  MutexLock lock(mu_);
+  if (consumers_.count(group) != 0) {
+    return InvalidArgument("the consumer group[" + group +
+                           "] has been created before, specify another name please");
+  }
+  ORBIT_RETURN_IF_ERROR(StartLocked());
+  consumers_[group] = listener;
+  return Status::Ok();
+}
+
+void ClientInstance::UnregisterConsumer(const std::string& group) {
+  bool last = false;
+  {
+    MutexLock lock(mu_);
+    if (consumers_.erase(group) == 0) return;
+    last = producers_.empty() && consumers_.empty();
+  }
+  UnregisterFromBrokers("", group);
+  if (last) Stop();
+}
+
+void ClientInstance::UnregisterFromBrokers(const std::string& producer_group,
+                                           const std::string& consumer_group) {
+  std::vector<std::string> addrs;
+  {
+    MutexLock lock(mu_);
     for (const auto& [name, ids] : broker_addrs_) {
       for (const auto& [id, addr] : ids) addrs.push_back(addr);
     }
-    last = producers_.empty();
   }
   for (const auto& addr : addrs) {
     RemotingCommand req = RemotingCommand::Request(RequestCode::kUnregisterClient);
     protocol::UnregisterClientRequestHeader h;
     h.client_id = client_id_;
-    h.producer_group = group;
+    if (!producer_group.empty()) h.producer_group = producer_group;
+    if (!consumer_group.empty()) h.consumer_group = consumer_group;
     h.Encode(&req.ext_fields);
     auto resp = InvokeSync(addr, std::move(req), config_.mq_client_api_timeout_ms);
     if (!resp.ok()) {
@@ -200,7 +245,69 @@ void ClientInstance::UnregisterProducer(const std::string& group) {
                      resp.status().ToString());
     }
   }
-  if (last) Stop();
+}
+
+std::vector<ConsumerListener*> ClientInstance::Consumers() const {
+  MutexLock lock(mu_);
+  std::vector<ConsumerListener*> out;
+  for (const auto& [group, listener] : consumers_) out.push_back(listener);
+  return out;
+}
+
+void ClientInstance::RebalanceAll() {
+  for (ConsumerListener* consumer : Consumers()) consumer->DoRebalance();
+}
+
+void ClientInstance::PersistAllOffsets() {
+  for (ConsumerListener* consumer : Consumers()) consumer->PersistOffsets();
+}
+
+void ClientInstance::RebalanceSoon() {
+  scheduler_.Post([this] { RebalanceAll(); });
+}
+
+Result<std::vector<std::string>> ClientInstance::FindConsumerIdList(const std::string& topic,
+                                                                    const std::string& group) {
+  auto any_broker = [&]() -> std::string {
+    MutexLock lock(mu_);
+    auto it = routes_.find(topic);
+    if (it == routes_.end()) return "";
+    for (const auto& broker : it->second.broker_datas) {
+      auto master = broker.broker_addrs.find(0);
+      if (master != broker.broker_addrs.end()) return master->second;
+      if (!broker.broker_addrs.empty()) return broker.broker_addrs.begin()->second;
+    }
+    return "";
+  };
+  std::string addr = any_broker();
+  if (addr.empty()) {
+    ORBIT_RETURN_IF_ERROR(UpdateTopicRoute(topic).status());
+    addr = any_broker();
+  }
+  if (addr.empty()) {
+    return Status(ErrorCode::kNoRoute, "no broker serves topic " + topic);
+  }
+  RemotingCommand req = RemotingCommand::Request(RequestCode::kGetConsumerListByGroup);
+  protocol::GetConsumerListByGroupRequestHeader h;
+  h.consumer_group = group;
+  h.Encode(&req.ext_fields);
+  ORBIT_ASSIGN_OR_RETURN(auto resp,
+                         InvokeSync(addr, std::move(req), config_.mq_client_api_timeout_ms));
+  if (resp.code != ResponseCode::kSuccess) {
+    return Status::Remote(
+        resp.code, "consumers of " + group + " at " + addr + ": " + resp.remark.value_or(""));
+  }
+  ORBIT_ASSIGN_OR_RETURN(auto body,
+                         protocol::GetConsumerListByGroupResponseBody::Decode(resp.body));
+  return body.consumer_id_list;
+}
+
+std::string ClientInstance::FindBrokerAddressInSubscribe(const std::string& broker_name) const {
+  MutexLock lock(mu_);
+  auto it = broker_addrs_.find(broker_name);
+  if (it == broker_addrs_.end() || it->second.empty()) return "";
+  auto master = it->second.find(0);
+  return master != it->second.end() ? master->second : it->second.begin()->second;
 }
 
 void ClientInstance::LookUpNameServers() {
@@ -265,7 +372,13 @@ void ClientInstance::OnBrokerRequest(const net::ConnectionPtr& conn, RemotingCom
     }
     return;
   }
-  // NOTIFY_CONSUMER_IDS_CHANGED: no consumer yet; oneway, nothing to answer.
+  if (request.code == RequestCode::kNotifyConsumerIdsChanged) {
+    // Oneway; a group changed at a broker: rebalance every consumer now (as Java does).
+    const std::string* group = request.ext_fields.Find("consumerGroup");
+    ORBIT_LOG_INFO("broker {} says the consumers of {} changed; rebalancing",
+                   conn->remote_address(), group != nullptr ? *group : std::string("?"));
+    RebalanceSoon();
+  }
 }
 
 void ClientInstance::Prepare(RemotingCommand& request) const {
@@ -380,6 +493,7 @@ Result<bool> ClientInstance::UpdateTopicRoute(const std::string& topic,
     route = ClampDefaultTopicRoute(std::move(route), default_queue_nums);
   }
   std::vector<ProducerListener*> listeners;
+  std::vector<ConsumerListener*> consumers;
   {
     MutexLock lock(mu_);
     auto it = routes_.find(topic);
@@ -392,9 +506,21 @@ Result<bool> ClientInstance::UpdateTopicRoute(const std::string& topic,
     }
     routes_[topic] = route;
     for (const auto& [group, listener] : producers_) listeners.push_back(listener);
+    for (const auto& [group, consumer] : consumers_) consumers.push_back(consumer);
   }
   auto info = TopicPublishInfo::FromRoute(topic, route);
   for (ProducerListener* listener : listeners) listener->OnPublishInfo(topic, info);
+  if (!consumers.empty() && default_topic.empty()) {
+    // Java's topicRouteData2TopicSubscribeInfo: every readable queue of every broker.
+    std::vector<MessageQueue> queues;
+    for (const auto& qd : route.queue_datas) {
+      if ((qd.perm & protocol::kPermRead) == 0) continue;
+      for (int32_t i = 0; i < qd.read_queue_nums; ++i) {
+        queues.push_back(MessageQueue{topic, qd.broker_name, i});
+      }
+    }
+    for (ConsumerListener* consumer : consumers) consumer->OnSubscribeInfo(topic, queues);
+  }
   return true;
 }
 
@@ -422,6 +548,9 @@ void ClientInstance::RefreshAllRoutes() {
   }
   for (ProducerListener* listener : listeners) {
     for (auto& topic : listener->PublishTopics()) topics.insert(std::move(topic));
+  }
+  for (ConsumerListener* consumer : Consumers()) {
+    for (auto& topic : consumer->SubscribedTopics()) topics.insert(std::move(topic));
   }
   for (const auto& topic : topics) {
     auto changed = UpdateTopicRoute(topic);
@@ -456,18 +585,23 @@ void ClientInstance::SendHeartbeatToAllBrokers() {
   protocol::HeartbeatData data;
   data.client_id = client_id_;
   std::vector<std::string> masters;
+  std::vector<ConsumerListener*> consumers = Consumers();
+  for (ConsumerListener* consumer : consumers) {
+    data.consumer_data_set.push_back(consumer->HeartbeatEntry());
+  }
   {
     MutexLock lock(mu_);
-    if (producers_.empty()) return;
+    if (producers_.empty() && consumers_.empty()) return;
     for (const auto& [group, listener] : producers_) {
       data.producer_data_set.push_back(protocol::ProducerData{group});
     }
     // Java always adds its internal producer group.
     data.producer_data_set.push_back(protocol::ProducerData{"CLIENT_INNER_PRODUCER"});
-    // Without consumers only masters are told.
+    // Without consumers only masters are told; consumers pull from slaves too.
     for (const auto& [name, ids] : broker_addrs_) {
-      auto master = ids.find(0);
-      if (master != ids.end()) masters.push_back(master->second);
+      for (const auto& [id, addr] : ids) {
+        if (id == 0 || !consumers.empty()) masters.push_back(addr);
+      }
     }
   }
   const std::string body = data.Encode();

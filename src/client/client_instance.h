@@ -1,14 +1,16 @@
 #pragma once
 
 // The client instance (Java's MQClientInstance + MQClientManager + MQClientAPIImpl's plumbing):
-// one per client id in the process, shared by that id's producers (and, later, consumers). It
+// one per client id in the process, shared by that id's producers and consumers. It
 // owns the connections (one net::RemotingClient), the name-server list, the route and
 // broker-address tables, and the scheduled tasks (client-behaviour.md §2):
 //   - name-server lookup over HTTP (only with a lookup URL and no address): 10 s, then 2 min;
 //   - route refresh of every topic in use: 10 ms, then pollNameServerInterval (30 s);
 //   - offline-broker cleanup + heartbeat to every broker: 1 s, then heartbeatBrokerInterval;
-//   - consumer offset persistence (for the consumers): 10 s, then every 5 s.
-// It starts with its first producer and stops when the last one leaves.
+//   - consumer offset persistence: 10 s, then persistConsumerOffsetInterval (5 s);
+//   - rebalance of every consumer: 1 s, then every 20 s, and at once on
+//     NOTIFY_CONSUMER_IDS_CHANGED.
+// It starts with its first producer or consumer and stops when the last one leaves.
 //
 // Threads: the tasks run on the instance's scheduler thread ("orbit-client"); the connections'
 // I/O runs on the remoting client's loop threads; requests from brokers are handed to the
@@ -29,6 +31,7 @@
 #include "base/thread_annotations.h"
 #include "net/remoting_client.h"
 #include "orbit/client_config.h"
+#include "orbit/message.h"
 #include "orbit/status.h"
 #include "protocol/bodies.h"
 #include "protocol/headers.h"
@@ -49,6 +52,25 @@ class ProducerListener {
   // CHECK_TRANSACTION_STATE from a broker (on an I/O thread; hand it on).
   virtual void OnCheckTransactionState(const std::string& /*broker_addr*/,
                                        protocol::RemotingCommand /*request*/) {}
+};
+
+// What the instance needs from a consumer (Java's MQConsumerInner).
+class ConsumerListener {
+ public:
+  virtual ~ConsumerListener() = default;
+  // The group's entry in every heartbeat: consume type, message model, where to start, the
+  // subscriptions and unit mode.
+  virtual protocol::ConsumerData HeartbeatEntry() = 0;
+  // The topics whose routes the consumer needs (its subscriptions).
+  virtual std::vector<std::string> SubscribedTopics() = 0;
+  // A subscribed topic's readable queues, on every route change (Java's
+  // updateTopicSubscribeInfo).
+  virtual void OnSubscribeInfo(const std::string& topic, std::vector<MessageQueue> queues) = 0;
+  // Rebalance: every 20 s and at once when a broker says the group changed
+  // (NOTIFY_CONSUMER_IDS_CHANGED). On the instance's scheduler thread.
+  virtual void DoRebalance() = 0;
+  // Persist the consumed offsets: every persist_consumer_offset_interval_ms (scheduler thread).
+  virtual void PersistOffsets() = 0;
 };
 
 // A request from a broker the instance does not handle itself (on an I/O thread).
@@ -79,6 +101,22 @@ class ClientInstance {
   // instance.
   void UnregisterProducer(const std::string& group) ORBIT_EXCLUDES(mu_);
 
+  // The same for a consumer group (a group may have a producer and a consumer in one
+  // instance). Unregistering tells every broker (UNREGISTER_CLIENT with consumerGroup).
+  Status RegisterConsumer(const std::string& group, ConsumerListener* listener) ORBIT_EXCLUDES(mu_);
+  void UnregisterConsumer(const std::string& group) ORBIT_EXCLUDES(mu_);
+  // Runs every consumer's DoRebalance on the scheduler thread soon (Java's
+  // rebalanceImmediately). Any thread.
+  void RebalanceSoon();
+  // GET_CONSUMER_LIST_BY_GROUP from one broker of `topic` (Java's findConsumerIdList): the
+  // client ids of the group's live consumers, as the broker sees them from heartbeats.
+  Result<std::vector<std::string>> FindConsumerIdList(const std::string& topic,
+                                                      const std::string& group) ORBIT_EXCLUDES(mu_);
+  // Any known address of `broker_name` for consumer requests, the master first (Java's
+  // findBrokerAddressInSubscribe with brokerId 0, not only that one); "" when unknown.
+  std::string FindBrokerAddressInSubscribe(const std::string& broker_name) const
+      ORBIT_EXCLUDES(mu_);
+
   // Handler for PUSH_REPLY_MESSAGE_TO_CLIENT (request-reply); one per instance.
   void SetReplyHandler(BrokerRequestHandler handler) ORBIT_EXCLUDES(mu_);
 
@@ -94,7 +132,8 @@ class ClientInstance {
                                 int32_t default_queue_nums = 4) ORBIT_EXCLUDES(mu_);
   // Master address of a broker, from the merged routes; "" when unknown.
   std::string FindBrokerAddressInPublish(const std::string& broker_name) const ORBIT_EXCLUDES(mu_);
-  // HEART_BEAT to every known broker master (producers only); records their versions.
+  // HEART_BEAT to every known broker master, and to slaves too when there are consumers (as
+  // Java); records their versions.
   void SendHeartbeatToAllBrokers() ORBIT_EXCLUDES(mu_);
   // The broker's version from its last heartbeat answer; nullopt when none yet.
   std::optional<int32_t> BrokerVersion(const std::string& broker_addr) const ORBIT_EXCLUDES(mu_);
@@ -122,6 +161,12 @@ class ClientInstance {
   void CleanOfflineBrokers() ORBIT_EXCLUDES(mu_);
   void LookUpNameServers() ORBIT_EXCLUDES(mu_);
   void OnBrokerRequest(const net::ConnectionPtr& conn, protocol::RemotingCommand request);
+  void RebalanceAll() ORBIT_EXCLUDES(mu_);
+  void PersistAllOffsets() ORBIT_EXCLUDES(mu_);
+  std::vector<ConsumerListener*> Consumers() const ORBIT_EXCLUDES(mu_);
+  // UNREGISTER_CLIENT for one group to every known broker.
+  void UnregisterFromBrokers(const std::string& producer_group, const std::string& consumer_group)
+      ORBIT_EXCLUDES(mu_);
 
   const ClientConfig config_;
   const std::string client_id_;
@@ -133,6 +178,7 @@ class ClientInstance {
   std::vector<std::string> namesrvs_ ORBIT_GUARDED_BY(mu_);
   size_t namesrv_index_ ORBIT_GUARDED_BY(mu_) = 0;
   std::map<std::string, ProducerListener*> producers_ ORBIT_GUARDED_BY(mu_);
+  std::map<std::string, ConsumerListener*> consumers_ ORBIT_GUARDED_BY(mu_);
   std::map<std::string, protocol::TopicRouteData> routes_ ORBIT_GUARDED_BY(mu_);
   // broker name → broker id → address, merged from every route.
   std::map<std::string, std::map<int64_t, std::string>> broker_addrs_ ORBIT_GUARDED_BY(mu_);
