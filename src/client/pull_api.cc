@@ -20,15 +20,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Boolean.parseBoolean.
-bool IsJavaTrue(std::string_view s) {
-  if (s.size() != 4) return false;
-  for (size_t i = 0; i < 4; ++i) {
-    if ((s[i] | 0x20) != "true"[i]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 int32_t BuildPullSysFlag(bool commit_offset, bool suspend, bool subscription, bool class_filter,
@@ -158,7 +149,7 @@ Result<PullResult> ProcessPullResponse(const protocol::RemotingCommand& response
       }
     }
     ORBIT_ASSIGN_OR_RETURN(MessageExt m, ToMessageExt(record, queue.broker_name));
-    if (IsJavaTrue(record.properties.Get(protocol::kPropertyTransactionPrepared))) {
+    if (protocol::IsJavaTrue(record.properties.Get(protocol::kPropertyTransactionPrepared))) {
       m.transaction_id = std::string(record.properties.Get(protocol::kPropertyUniqKey));
     }
     m.PutPropertyUnchecked(std::string(protocol::kPropertyMinOffset), min_offset);

@@ -78,15 +78,6 @@ Result<int32_t> ParseJavaInt(std::string_view name, std::string_view text) {
   return value;
 }
 
-// Boolean.parseBoolean.
-bool IsJavaTrue(std::string_view s) {
-  if (s.size() != 4) return false;
-  for (size_t i = 0; i < 4; ++i) {
-    if ((s[i] | 0x20) != "true"[i]) return false;
-  }
-  return true;
-}
-
 MessageProperties ToWireProperties(const Message& message) {
   MessageProperties out;
   for (const auto& [name, value] : message.properties()) out.Set(name, value);
@@ -239,7 +230,7 @@ Result<RemotingCommand> BuildSendRequest(Message* message, const MessageQueue& q
   } else {
     body = original;
   }
-  if (IsJavaTrue(props.Get(protocol::kPropertyTransactionPrepared))) {
+  if (protocol::IsJavaTrue(props.Get(protocol::kPropertyTransactionPrepared))) {
     h.sys_flag |= protocol::kSysFlagTransactionPrepared;
   }
   h.properties = protocol::EncodeProperties(props);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iterator>
 
+#include "protocol/internal/headers_codec.h"
+
 namespace orbit::protocol {
 namespace {
 
@@ -151,5 +153,7 @@ std::vector<std::string_view> SplitKeys(std::string_view keys) {
   }
   return out;
 }
+
+bool IsJavaTrue(std::string_view value) { return headers_internal::ParseJavaBoolean(value); }
 
 }  // namespace orbit::protocol

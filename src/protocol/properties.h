@@ -104,6 +104,10 @@ class MessageProperties {
 // The string form, in container order. Names and values are written verbatim: a name or value
 // holding 0x01/0x02, or an empty one, does not survive decoding (see CheckProperties).
 std::string EncodeProperties(const MessageProperties& props);
+
+// A property's value read as Java's Boolean.parseBoolean does (TRAN_MSG, WAIT, ...): true only
+// for "true" in any case.
+bool IsJavaTrue(std::string_view value);
 void AppendProperties(const MessageProperties& props, std::string* out);
 // Byte size of EncodeProperties(props) without building it.
 size_t EncodedPropertiesSize(const MessageProperties& props);
