@@ -42,16 +42,34 @@ Status CheckArguments(const std::string& group, const std::string& current, cons
   return Status::Ok();
 }
 
-class Averagely final : public AllocateStrategy {
+// The strategies that check their arguments as Java's do and then pick by the position of the
+// current client among all clients.
+class IndexedStrategy : public AllocateStrategy {
+ public:
+  Result<Queues> Allocate(const std::string& group, const std::string& current,
+                          const Queues& queues, const ClientIds& clients) const final {
+    ORBIT_RETURN_IF_ERROR(CheckSettings());
+    std::ptrdiff_t index = -1;
+    ORBIT_RETURN_IF_ERROR(CheckArguments(group, current, queues, clients, index));
+    if (index < 0) return Queues{};
+    return Pick(index, current, queues, clients);
+  }
+
+ protected:
+  virtual Status CheckSettings() const { return Status::Ok(); }
+  // REQUIRES: `queues` and `clients` non-empty; clients[index] == current.
+  virtual Queues Pick(std::ptrdiff_t index, const std::string& current, const Queues& queues,
+                      const ClientIds& clients) const = 0;
+};
+
+class Averagely final : public IndexedStrategy {
  public:
   std::string Name() const override { return "AVG"; }
 
-  Result<Queues> Allocate(const std::string& group, const std::string& current,
-                          const Queues& queues, const ClientIds& clients) const override {
-    std::ptrdiff_t index = -1;
-    ORBIT_RETURN_IF_ERROR(CheckArguments(group, current, queues, clients, index));
+ protected:
+  Queues Pick(std::ptrdiff_t index, const std::string& /*current*/, const Queues& queues,
+              const ClientIds& clients) const override {
     Queues result;
-    if (index < 0) return result;
     const auto q = static_cast<std::ptrdiff_t>(queues.size());
     const auto c = static_cast<std::ptrdiff_t>(clients.size());
     const std::ptrdiff_t rem = q % c;
@@ -65,16 +83,14 @@ class Averagely final : public AllocateStrategy {
   }
 };
 
-class AveragelyByCircle final : public AllocateStrategy {
+class AveragelyByCircle final : public IndexedStrategy {
  public:
   std::string Name() const override { return "AVG_BY_CIRCLE"; }
 
-  Result<Queues> Allocate(const std::string& group, const std::string& current,
-                          const Queues& queues, const ClientIds& clients) const override {
-    std::ptrdiff_t index = -1;
-    ORBIT_RETURN_IF_ERROR(CheckArguments(group, current, queues, clients, index));
+ protected:
+  Queues Pick(std::ptrdiff_t index, const std::string& /*current*/, const Queues& queues,
+              const ClientIds& clients) const override {
     Queues result;
-    if (index < 0) return result;
     for (size_t i = static_cast<size_t>(index); i < queues.size(); i += clients.size())
       result.push_back(queues[i]);
     return result;
@@ -94,22 +110,22 @@ uint32_t Md5Hash(std::string_view text) {
          uint32_t{digest[3]};
 }
 
-class ConsistentHash final : public AllocateStrategy {
+class ConsistentHash final : public IndexedStrategy {
  public:
   explicit ConsistentHash(int virtual_nodes) : virtual_nodes_(virtual_nodes) {}
 
   std::string Name() const override { return "CONSISTENT_HASH"; }
 
-  Result<Queues> Allocate(const std::string& group, const std::string& current,
-                          const Queues& queues, const ClientIds& clients) const override {
-    if (virtual_nodes_ < 0) {
-      return InvalidArgument("consistent hash allocation: virtual node count " +
-                             std::to_string(virtual_nodes_) + " is negative");
-    }
-    std::ptrdiff_t index = -1;
-    ORBIT_RETURN_IF_ERROR(CheckArguments(group, current, queues, clients, index));
+ protected:
+  Status CheckSettings() const override {
+    if (virtual_nodes_ >= 0) return Status::Ok();
+    return InvalidArgument("consistent hash allocation: virtual node count " +
+                           std::to_string(virtual_nodes_) + " is negative");
+  }
+
+  Queues Pick(std::ptrdiff_t /*index*/, const std::string& current, const Queues& queues,
+              const ClientIds& clients) const override {
     Queues result;
-    if (index < 0) return result;
     const std::map<uint32_t, const std::string*> ring = BuildRing(clients);
     if (ring.empty()) return result;  // no virtual nodes: nobody gets anything
     for (const MessageQueue& mq : queues) {
