@@ -166,7 +166,7 @@ void ClientInstance::Stop() {
   ORBIT_LOG_DEBUG("client instance {} stopped", client_id_);
 }
 
-Status ClientInstance::RegisterProducer(const std::string& group, ProducerListener* listener) {
+void ClientInstance::LookUpNameServersBeforeStart() {
   bool look_up = false;
   {
     MutexLock lock(mu_);
@@ -174,6 +174,10 @@ Status ClientInstance::RegisterProducer(const std::string& group, ProducerListen
   }
   // Java fetches the list once at start when no address is configured (blocking the start).
   if (look_up) LookUpNameServers();
+}
+
+Status ClientInstance::RegisterProducer(const std::string& group, ProducerListener* listener) {
+  LookUpNameServersBeforeStart();
   MutexLock lock(mu_);
   if (producers_.count(group) != 0) {
     return InvalidArgument("the producer group[" + group +
@@ -196,12 +200,7 @@ void ClientInstance::UnregisterProducer(const std::string& group) {
 }
 
 Status ClientInstance::RegisterConsumer(const std::string& group, ConsumerListener* listener) {
-  bool look_up = false;
-  {
-    MutexLock lock(mu_);
-    look_up = !started_ && namesrvs_.empty() && !config_.namesrv_lookup_url.empty();
-  }
-  if (look_up) LookUpNameServers();
+  LookUpNameServersBeforeStart();
   MutexLock lock(mu_);
   if (consumers_.count(group) != 0) {
     return InvalidArgument("the consumer group[" + group +

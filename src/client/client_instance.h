@@ -160,6 +160,8 @@ class ClientInstance {
   void RefreshAllRoutes() ORBIT_EXCLUDES(mu_);
   void CleanOfflineBrokers() ORBIT_EXCLUDES(mu_);
   void LookUpNameServers() ORBIT_EXCLUDES(mu_);
+  // The first lookup, when no address is configured and the instance has not started yet.
+  void LookUpNameServersBeforeStart() ORBIT_EXCLUDES(mu_);
   void OnBrokerRequest(const net::ConnectionPtr& conn, protocol::RemotingCommand request);
   void RebalanceAll() ORBIT_EXCLUDES(mu_);
   void PersistAllOffsets() ORBIT_EXCLUDES(mu_);
