@@ -1,10 +1,12 @@
 #include "client/rebalance.h"
 
 #include <algorithm>
+#include <ctime>
 #include <optional>
 #include <utility>
 
 #include "base/log.h"
+#include "client/offset_store.h"
 
 namespace orbit::client {
 namespace {
@@ -12,6 +14,69 @@ namespace {
 constexpr std::string_view kRetryGroupTopicPrefix = "%RETRY%";
 
 }  // namespace
+
+int64_t ComputePullFromWhere(protocol::ConsumeFromWhere where, const MessageQueue& queue,
+                             OffsetStore& store, const StartOffsetLookups& lookups,
+                             int64_t consume_timestamp_ms) {
+  const int64_t stored = store.ReadOffset(queue, ReadOffsetType::kReadFromStore);
+  if (stored >= 0) return stored;
+  if (stored != -1) return -1;  // the store could not be asked: not now
+  const bool retry_topic = queue.topic.starts_with(kRetryGroupTopicPrefix);
+  auto or_minus_one = [&](const Result<int64_t>& r, const char* what) -> int64_t {
+    if (r.ok()) return *r;
+    ORBIT_LOG_WARN("{} of {}: {}", what, queue.ToString(), r.status().ToString());
+    return -1;
+  };
+  switch (where) {
+    case protocol::ConsumeFromWhere::kConsumeFromFirstOffset:
+      return 0;
+    case protocol::ConsumeFromWhere::kConsumeFromTimestamp:
+      if (retry_topic) return or_minus_one(lookups.max_offset(queue), "max offset");
+      return or_minus_one(lookups.search_offset(queue, consume_timestamp_ms), "offset by time");
+    case protocol::ConsumeFromWhere::kConsumeFromLastOffset:
+    case protocol::ConsumeFromWhere::kConsumeFromLastOffsetAndFromMinWhenBootFirst:
+    case protocol::ConsumeFromWhere::kConsumeFromMinOffset:
+    case protocol::ConsumeFromWhere::kConsumeFromMaxOffset:
+      break;
+  }
+  if (retry_topic) return 0;
+  return or_minus_one(lookups.max_offset(queue), "max offset");
+}
+
+Result<int64_t> ParseConsumeTimestamp(std::string_view text) {
+  auto bad = [&] {
+    return InvalidArgument("consume timestamp '" + std::string(text) +
+                           "' is not yyyyMMddHHmmss (e.g. 20261122093000)");
+  };
+  if (text.size() != 14 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return bad();
+  }
+  auto field = [&](size_t pos, size_t len) {
+    int v = 0;
+    for (size_t i = pos; i < pos + len; ++i) v = v * 10 + (text[i] - '0');
+    return v;
+  };
+  std::tm tm{};
+  tm.tm_year = field(0, 4) - 1900;
+  tm.tm_mon = field(4, 2) - 1;
+  tm.tm_mday = field(6, 2);
+  tm.tm_hour = field(8, 2);
+  tm.tm_min = field(10, 2);
+  tm.tm_sec = field(12, 2);
+  tm.tm_isdst = -1;
+  if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+      tm.tm_min > 59 || tm.tm_sec > 59) {
+    return bad();
+  }
+  const std::tm asked = tm;
+  const time_t t = std::mktime(&tm);
+  // mktime normalizes (Feb 30 → Mar 2); a date that moved did not exist.
+  if (t == static_cast<time_t>(-1) || tm.tm_mday != asked.tm_mday || tm.tm_mon != asked.tm_mon) {
+    return bad();
+  }
+  return static_cast<int64_t>(t) * 1000;
+}
 
 Rebalancer::Rebalancer(std::string group, protocol::MessageModel model,
                        protocol::ConsumeType consume_type,

@@ -15,10 +15,12 @@
 // table is read from the pull and consume threads (ProcessQueueOf, ProcessQueues). The
 // dependencies are called without the table's lock held.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
@@ -61,6 +63,26 @@ class RebalanceDeps {
   virtual void MessageQueueChanged(const std::string& topic, const std::set<MessageQueue>& all,
                                    const std::set<MessageQueue>& mine) = 0;
 };
+
+// Where a push consumer's newly taken queue starts (Java's RebalancePushImpl.computePullFromWhere;
+// consumer.md §5): the offset store's offset for the queue when the broker (or file) has one;
+// when it has none (-1): LAST_OFFSET (and its deprecated variants) → 0 for a %RETRY% topic,
+// else the queue's max offset; FIRST_OFFSET → 0; TIMESTAMP → the max offset for a %RETRY%
+// topic, else the offset of `consume_timestamp_ms`. -1 (try again at the next rebalance) when
+// the store could not be read (-2) or a broker lookup failed.
+struct StartOffsetLookups {
+  std::function<Result<int64_t>(const MessageQueue&)> max_offset;  // GET_MAX_OFFSET
+  // SEARCH_OFFSET_BY_TIMESTAMP
+  std::function<Result<int64_t>(const MessageQueue&, int64_t timestamp_ms)> search_offset;
+};
+class OffsetStore;
+int64_t ComputePullFromWhere(protocol::ConsumeFromWhere where, const MessageQueue& queue,
+                             OffsetStore& store, const StartOffsetLookups& lookups,
+                             int64_t consume_timestamp_ms);
+
+// Java's consumeTimestamp ("yyyyMMddHHmmss", local time) as milliseconds since the epoch;
+// kInvalidArgument for anything else.
+Result<int64_t> ParseConsumeTimestamp(std::string_view text);
 
 class Rebalancer {
  public:

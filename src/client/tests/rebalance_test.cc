@@ -5,6 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+
+#include "client/offset_store.h"
+#include "protocol/codes.h"
+
 namespace orbit::client {
 namespace {
 
@@ -219,6 +224,72 @@ TEST_F(RebalanceTest, FailuresChangeNothingAndUnsubscribedTopicsAreDropped) {
   EXPECT_TRUE(u->dropped());
   EXPECT_EQ(r.ProcessQueueOf(MessageQueue{"U", "broker-a", 0}), nullptr);
   EXPECT_EQ(r.ProcessQueues().size(), 2u);
+}
+
+// The broker side of an offset store: a fixed answer to QUERY_CONSUMER_OFFSET.
+class FixedOffsetApi final : public OffsetBrokerApi {
+ public:
+  explicit FixedOffsetApi(Result<int64_t> answer) : answer_(std::move(answer)) {}
+  Result<int64_t> QueryConsumerOffset(const MessageQueue&, const std::string&, int64_t) override {
+    return answer_;
+  }
+  Status UpdateConsumerOffset(const MessageQueue&, const std::string&, int64_t, bool,
+                              int64_t) override {
+    return Status::Ok();
+  }
+
+ private:
+  Result<int64_t> answer_;
+};
+
+int64_t StartOf(protocol::ConsumeFromWhere where, const std::string& topic, Result<int64_t> stored,
+                Result<int64_t> max = int64_t{500}, Result<int64_t> by_time = int64_t{321}) {
+  FixedOffsetApi api(std::move(stored));
+  RemoteBrokerOffsetStore store(&api, "G");
+  StartOffsetLookups lookups;
+  lookups.max_offset = [&](const MessageQueue&) { return max; };
+  lookups.search_offset = [&](const MessageQueue&, int64_t ts) -> Result<int64_t> {
+    EXPECT_EQ(ts, 1234);
+    return by_time;
+  };
+  return ComputePullFromWhere(where, MessageQueue{topic, "broker-a", 0}, store, lookups, 1234);
+}
+
+TEST(StartOffsetTest, StoredOffsetsWinAndConsumeFromWhereDecidesOtherwise) {
+  using W = protocol::ConsumeFromWhere;
+  const Status not_found = Status::Remote(protocol::ResponseCode::kQueryNotFound, "none");
+  const Status broken = Status(ErrorCode::kTimeout, "no answer");
+  for (W where : {W::kConsumeFromLastOffset, W::kConsumeFromFirstOffset, W::kConsumeFromTimestamp,
+                  W::kConsumeFromMinOffset}) {
+    EXPECT_EQ(StartOf(where, "T", int64_t{42}), 42);
+    EXPECT_EQ(StartOf(where, "T", broken), -1) << "the store could not be asked: not now";
+  }
+  EXPECT_EQ(StartOf(W::kConsumeFromLastOffset, "T", not_found), 500);
+  EXPECT_EQ(StartOf(W::kConsumeFromMaxOffset, "T", not_found), 500);
+  EXPECT_EQ(StartOf(W::kConsumeFromLastOffset, "%RETRY%G", not_found), 0);
+  EXPECT_EQ(StartOf(W::kConsumeFromLastOffset, "T", not_found, broken), -1);
+  EXPECT_EQ(StartOf(W::kConsumeFromFirstOffset, "T", not_found), 0);
+  EXPECT_EQ(StartOf(W::kConsumeFromTimestamp, "T", not_found), 321);
+  EXPECT_EQ(StartOf(W::kConsumeFromTimestamp, "%RETRY%G", not_found), 500);
+  EXPECT_EQ(StartOf(W::kConsumeFromTimestamp, "T", not_found, int64_t{500}, broken), -1);
+}
+
+TEST(StartOffsetTest, ConsumeTimestampIsLocalTimeInJavasFormat) {
+  auto t = ParseConsumeTimestamp("20261122093000");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  std::tm tm{};
+  tm.tm_year = 2026 - 1900;
+  tm.tm_mon = 10;
+  tm.tm_mday = 22;
+  tm.tm_hour = 9;
+  tm.tm_min = 30;
+  tm.tm_isdst = -1;
+  EXPECT_EQ(*t, static_cast<int64_t>(std::mktime(&tm)) * 1000);
+  for (const char* bad : {"", "2026112209300", "202611220930001",
+                          "2026-11-22 09:", "20261330093000", "20260230093000", "20261122250000"}) {
+    auto r = ParseConsumeTimestamp(bad);
+    EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument) << bad;
+  }
 }
 
 }  // namespace
