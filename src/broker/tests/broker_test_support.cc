@@ -188,6 +188,12 @@ std::vector<protocol::MessageRecord> BrokerFixture::Pull(const std::string& topi
 std::vector<protocol::MessageRecord> BrokerFixture::StoredRecords(std::string_view topic,
                                                                   int32_t queue_id) {
   std::vector<protocol::MessageRecord> out;
+  // Consume queues are written by the store's dispatch thread after the append: wait (at most
+  // 2 s) until it has caught up, or a record put a moment ago may not be readable yet.
+  auto& store = broker_->store();
+  for (int i = 0; i < 200 && store.DispatchBehindBytes() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   store::GetResult got = broker_->store().GetMessage(topic, queue_id, 0, 64);
   for (const auto& m : got.messages) {
     auto rec = protocol::DecodeRecord(m.view());

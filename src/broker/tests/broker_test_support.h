@@ -107,7 +107,8 @@ class BrokerFixture : public ::testing::Test {
   // The records of one pull of pull_group_ with subscription `sub` (none when it finds nothing).
   std::vector<protocol::MessageRecord> Pull(const std::string& topic, int32_t queue_id,
                                             int64_t offset = 0, const std::string& sub = "*");
-  // Every record of a queue, straight from the store (system topics have no topic config).
+  // Every record of a queue, straight from the store (system topics have no topic config), once
+  // the dispatch has caught up with the commit log.
   std::vector<protocol::MessageRecord> StoredRecords(std::string_view topic, int32_t queue_id);
 
   const std::string broker_name_;
