@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 namespace orbit {
 
@@ -16,6 +18,13 @@ class Clock {
 
   static const Clock& System();
 };
+
+// Epoch milliseconds of the local time "yyyyMMddHHmmss" in the first 14 characters of `digits`
+// (REQUIRES: at least 14 characters, all ASCII digits), as RocketMQ writes index file names and
+// consume timestamps. nullopt when mktime cannot represent it. `normalized` (optional) is set
+// when the fields named no such local time and mktime moved them (February 30, hour 25, a
+// time skipped by a daylight-saving change).
+std::optional<int64_t> LocalDateTimeMillis(std::string_view digits, bool* normalized = nullptr);
 
 class ManualClock final : public Clock {
  public:

@@ -1,7 +1,6 @@
 #include "client/rebalance.h"
 
 #include <algorithm>
-#include <ctime>
 #include <optional>
 #include <utility>
 
@@ -52,30 +51,10 @@ Result<int64_t> ParseConsumeTimestamp(std::string_view text) {
       !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return bad();
   }
-  auto field = [&](size_t pos, size_t len) {
-    int v = 0;
-    for (size_t i = pos; i < pos + len; ++i) v = v * 10 + (text[i] - '0');
-    return v;
-  };
-  std::tm tm{};
-  tm.tm_year = field(0, 4) - 1900;
-  tm.tm_mon = field(4, 2) - 1;
-  tm.tm_mday = field(6, 2);
-  tm.tm_hour = field(8, 2);
-  tm.tm_min = field(10, 2);
-  tm.tm_sec = field(12, 2);
-  tm.tm_isdst = -1;
-  if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-      tm.tm_min > 59 || tm.tm_sec > 59) {
-    return bad();
-  }
-  const std::tm asked = tm;
-  const time_t t = std::mktime(&tm);
-  // mktime normalizes (Feb 30 → Mar 2); a date that moved did not exist.
-  if (t == static_cast<time_t>(-1) || tm.tm_mday != asked.tm_mday || tm.tm_mon != asked.tm_mon) {
-    return bad();
-  }
-  return static_cast<int64_t>(t) * 1000;
+  bool normalized = false;
+  std::optional<int64_t> ms = LocalDateTimeMillis(text, &normalized);
+  if (!ms || normalized) return bad();  // February 30, hour 25, ...
+  return *ms;
 }
 
 Rebalancer::Rebalancer(std::string group, protocol::MessageModel model,

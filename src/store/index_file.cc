@@ -29,24 +29,11 @@ bool IsIndexFileName(std::string_view name) {
 Result<int64_t> ParseIndexFileName(std::string_view name) {
   if (!IsIndexFileName(name))
     return InvalidArgument("not an index file name: " + std::string(name));
-  auto num = [&](size_t pos, size_t len) {
-    int v = 0;
-    for (size_t i = pos; i < pos + len; ++i) v = v * 10 + (name[i] - '0');
-    return v;
-  };
-  std::tm tm{};
-  tm.tm_year = num(0, 4) - 1900;
-  tm.tm_mon = num(4, 2) - 1;
-  tm.tm_mday = num(6, 2);
-  tm.tm_hour = num(8, 2);
-  tm.tm_min = num(10, 2);
-  tm.tm_sec = num(12, 2);
-  tm.tm_isdst = -1;
-  std::time_t secs = std::mktime(&tm);
-  if (secs == static_cast<std::time_t>(-1)) {
-    return InvalidArgument("index file name out of range: " + std::string(name));
-  }
-  return static_cast<int64_t>(secs) * 1000 + num(14, 3);
+  std::optional<int64_t> ms = LocalDateTimeMillis(name);
+  if (!ms) return InvalidArgument("index file name out of range: " + std::string(name));
+  int millis = 0;
+  for (size_t i = 14; i < 17; ++i) millis = millis * 10 + (name[i] - '0');
+  return *ms + millis;
 }
 
 // Slot words are accessed atomically in the mapping; they hold big-endian values.
