@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+
 namespace orbit {
 
 Scheduler::Scheduler(std::string thread_name) : thread_name_(std::move(thread_name)) {}
@@ -35,11 +37,27 @@ void Scheduler::Post(std::function<void()> task) {
   cv_.notify_all();
 }
 
+void Scheduler::PostAfter(int64_t delay_ms, std::function<void()> task) {
+  auto due =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max<int64_t>(0, delay_ms));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stop_) return;
+    delayed_.emplace(std::make_pair(due, delayed_seq_++), std::move(task));
+  }
+  cv_.notify_all();
+}
+
 void Scheduler::Stop() {
+  std::deque<std::function<void()>> posted;
+  std::map<std::pair<std::chrono::steady_clock::time_point, uint64_t>, std::function<void()>>
+      delayed;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
-    posted_.clear();
+    // Destroyed outside the lock: a task's captures may post again (and be refused).
+    posted.swap(posted_);
+    delayed.swap(delayed_);
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
@@ -60,11 +78,22 @@ void Scheduler::Loop() {
       }
       next = std::min(next, t.next);
     }
+    now = std::chrono::steady_clock::now();
+    while (!delayed_.empty() && delayed_.begin()->first.first <= now && !stop_) {
+      std::function<void()> task = std::move(delayed_.begin()->second);
+      delayed_.erase(delayed_.begin());
+      lock.unlock();
+      task();
+      task = nullptr;
+      lock.lock();
+    }
+    if (!delayed_.empty()) next = std::min(next, delayed_.begin()->first.first);
     while (!posted_.empty() && !stop_) {
       std::function<void()> task = std::move(posted_.front());
       posted_.pop_front();
       lock.unlock();
       task();
+      task = nullptr;
       lock.lock();
     }
     if (stop_) return;

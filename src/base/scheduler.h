@@ -3,13 +3,14 @@
 // Periodic tasks on one named thread (Java's ScheduledExecutorService as RocketMQ uses it). Each
 // task runs first after `initial_delay_ms`, then every `period_ms` after the end of its previous
 // run; a task that takes long delays the others, so tasks stay short or hand work elsewhere.
-// Post() runs a one-off task on the same thread as soon as it is free.
+// Post() runs a one-off task on the same thread as soon as it is free; PostAfter() after a delay.
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -31,6 +32,10 @@ class Scheduler {
   // Any thread, before Stop(): runs `task` once on the scheduler thread, after the tasks that
   // are due. Dropped (never run) when the scheduler stops first.
   void Post(std::function<void()> task);
+  // Any thread, before Stop(): runs `task` once on the scheduler thread, `delay_ms` from now
+  // (one-offs due at the same time run in the order posted). Dropped when the scheduler stops
+  // first.
+  void PostAfter(int64_t delay_ms, std::function<void()> task);
   // Waits for a running task to finish; no task runs afterwards. Idempotent. Must not be called
   // from a task.
   void Stop();
@@ -52,6 +57,10 @@ class Scheduler {
   std::condition_variable cv_;
   bool stop_ = false;
   std::deque<std::function<void()>> posted_;
+  // One-offs by due time; the sequence number keeps equal times in posting order.
+  std::map<std::pair<std::chrono::steady_clock::time_point, uint64_t>, std::function<void()>>
+      delayed_;
+  uint64_t delayed_seq_ = 0;
   std::thread thread_;
 };
 
