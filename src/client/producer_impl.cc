@@ -36,15 +36,6 @@ protocol::CompressionType ToWire(CompressionType type) {
   return protocol::CompressionType::kZlib;
 }
 
-// Topics and groups that keep their name under a namespace (Java's NamespaceUtil system
-// resources).
-bool IsSystemResource(const std::string& name) {
-  return name == "TBW102" || name == "SCHEDULE_TOPIC_XXXX" || name == "BenchmarkTest" ||
-         name == "OFFSET_MOVED_EVENT" || name == "SELF_TEST_TOPIC" ||
-         name.rfind("rmq_sys_", 0) == 0 || name.rfind("RMQ_SYS_", 0) == 0 ||
-         name.rfind("CID_RMQ_SYS_", 0) == 0;
-}
-
 std::string JoinBrokers(const std::vector<std::string>& brokers) {
   std::string out = "[";
   for (size_t i = 0; i < brokers.size(); ++i) out += (i ? ", " : "") + brokers[i];
@@ -191,16 +182,7 @@ Status ProducerImpl::CheckRunning() const {
 }
 
 std::string ProducerImpl::WithNamespace(const std::string& name) const {
-  const std::string& ns = config_.name_space;
-  if (ns.empty() || IsSystemResource(name) || name.rfind(ns + "%", 0) == 0) return name;
-  for (const char* prefix : {"%RETRY%", "%DLQ%"}) {
-    std::string p(prefix);
-    if (name.rfind(p, 0) == 0) {
-      std::string rest = name.substr(p.size());
-      return rest.rfind(ns + "%", 0) == 0 ? name : p + ns + "%" + rest;
-    }
-  }
-  return ns + "%" + name;
+  return WrapNamespace(config_.name_space, name);
 }
 
 Status ProducerImpl::Start() {

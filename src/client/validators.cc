@@ -83,4 +83,46 @@ Status ValidateMessage(const Message& message, int32_t max_message_size) {
   return Status::Ok();
 }
 
+namespace {
+
+// Topics and groups that keep their name under a namespace (Java's NamespaceUtil system
+// resources).
+bool IsSystemResource(const std::string& name) {
+  return name == "TBW102" || name == "SCHEDULE_TOPIC_XXXX" || name == "BenchmarkTest" ||
+         name == "OFFSET_MOVED_EVENT" || name == "SELF_TEST_TOPIC" ||
+         name.starts_with("rmq_sys_") || name.starts_with("RMQ_SYS_") ||
+         name.starts_with("CID_RMQ_SYS_");
+}
+
+constexpr std::string_view kGroupTopicPrefixes[] = {"%RETRY%", "%DLQ%"};
+
+}  // namespace
+
+std::string WrapNamespace(std::string_view ns, const std::string& name) {
+  if (ns.empty() || IsSystemResource(name)) return name;
+  const std::string wrapped_prefix = std::string(ns) + "%";
+  if (name.starts_with(wrapped_prefix)) return name;
+  for (std::string_view prefix : kGroupTopicPrefixes) {
+    if (name.starts_with(prefix)) {
+      std::string rest = name.substr(prefix.size());
+      return rest.starts_with(wrapped_prefix) ? name : std::string(prefix) + wrapped_prefix + rest;
+    }
+  }
+  return wrapped_prefix + name;
+}
+
+std::string UnwrapNamespace(std::string_view ns, const std::string& name) {
+  if (ns.empty()) return name;
+  const std::string wrapped_prefix = std::string(ns) + "%";
+  for (std::string_view prefix : kGroupTopicPrefixes) {
+    if (name.starts_with(prefix)) {
+      std::string rest = name.substr(prefix.size());
+      return rest.starts_with(wrapped_prefix)
+                 ? std::string(prefix) + rest.substr(wrapped_prefix.size())
+                 : name;
+    }
+  }
+  return name.starts_with(wrapped_prefix) ? name.substr(wrapped_prefix.size()) : name;
+}
+
 }  // namespace orbit::client

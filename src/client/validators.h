@@ -14,6 +14,7 @@
 // Thread-safe (pure functions).
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "orbit/message.h"
@@ -41,5 +42,11 @@ Status ValidateTopic(std::string_view topic);
 // The topic (kInvalidArgument), then the body (kMessageIllegal): empty, or longer than
 // max_message_size bytes.
 Status ValidateMessage(const Message& message, int32_t max_message_size);
+
+// Java's NamespaceUtil: "<ns>%<name>" (kept after a %RETRY% / %DLQ% prefix); system topics and
+// groups, names already wrapped, and an empty namespace leave the name as it is.
+std::string WrapNamespace(std::string_view ns, const std::string& name);
+// The reverse: the name without "<ns>%" (kept after a %RETRY% / %DLQ% prefix).
+std::string UnwrapNamespace(std::string_view ns, const std::string& name);
 
 }  // namespace orbit::client
