@@ -48,6 +48,11 @@ void Scheduler::PostAfter(int64_t delay_ms, std::function<void()> task) {
   cv_.notify_all();
 }
 
+void Scheduler::WaitIdle() {
+  std::unique_lock<std::mutex> lock(mu_);
+  idle_cv_.wait(lock, [&] { return !running_; });
+}
+
 void Scheduler::Stop() {
   std::deque<std::function<void()>> posted;
   std::map<std::pair<std::chrono::steady_clock::time_point, uint64_t>, std::function<void()>>
@@ -70,9 +75,12 @@ void Scheduler::Loop() {
     auto next = now + std::chrono::hours(1);
     for (auto& t : tasks_) {
       if (t.next <= now) {
+        running_ = true;
         lock.unlock();
         t.fn();
         lock.lock();
+        running_ = false;
+        idle_cv_.notify_all();
         if (stop_) return;
         t.next = std::chrono::steady_clock::now() + std::chrono::milliseconds(t.period_ms);
       }
@@ -82,19 +90,25 @@ void Scheduler::Loop() {
     while (!delayed_.empty() && delayed_.begin()->first.first <= now && !stop_) {
       std::function<void()> task = std::move(delayed_.begin()->second);
       delayed_.erase(delayed_.begin());
+      running_ = true;
       lock.unlock();
       task();
       task = nullptr;
       lock.lock();
+      running_ = false;
+      idle_cv_.notify_all();
     }
     if (!delayed_.empty()) next = std::min(next, delayed_.begin()->first.first);
     while (!posted_.empty() && !stop_) {
       std::function<void()> task = std::move(posted_.front());
       posted_.pop_front();
+      running_ = true;
       lock.unlock();
       task();
       task = nullptr;
       lock.lock();
+      running_ = false;
+      idle_cv_.notify_all();
     }
     if (stop_) return;
     if (posted_.empty()) cv_.wait_until(lock, next);

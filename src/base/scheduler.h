@@ -36,6 +36,9 @@ class Scheduler {
   // (one-offs due at the same time run in the order posted). Dropped when the scheduler stops
   // first.
   void PostAfter(int64_t delay_ms, std::function<void()> task);
+  // Waits until no task is running (one that starts afterwards is not waited for). Not from a
+  // task.
+  void WaitIdle();
   // Waits for a running task to finish; no task runs afterwards. Idempotent. Must not be called
   // from a task.
   void Stop();
@@ -56,6 +59,8 @@ class Scheduler {
   std::mutex mu_;  // guards stop_ and posted_ for cv_
   std::condition_variable cv_;
   bool stop_ = false;
+  bool running_ = false;  // a task runs now
+  std::condition_variable idle_cv_;
   std::deque<std::function<void()>> posted_;
   // One-offs by due time; the sequence number keeps equal times in posting order.
   std::map<std::pair<std::chrono::steady_clock::time_point, uint64_t>, std::function<void()>>

@@ -66,6 +66,19 @@ bool SameRoute(protocol::TopicRouteData a, protocol::TopicRouteData b) {
          a.order_topic_conf == b.order_topic_conf;
 }
 
+// Java's topicRouteData2TopicSubscribeInfo: every readable queue of every broker.
+std::vector<MessageQueue> ReadableQueues(const std::string& topic,
+                                         const protocol::TopicRouteData& route) {
+  std::vector<MessageQueue> queues;
+  for (const auto& qd : route.queue_datas) {
+    if ((qd.perm & protocol::kPermRead) == 0) continue;
+    for (int32_t i = 0; i < qd.read_queue_nums; ++i) {
+      queues.push_back(MessageQueue{topic, qd.broker_name, i});
+    }
+  }
+  return queues;
+}
+
 }  // namespace
 
 std::string ClientInstance::BuildClientId(const ClientConfig& config) {
@@ -218,6 +231,9 @@ void ClientInstance::UnregisterConsumer(const std::string& group) {
     if (consumers_.erase(group) == 0) return;
     last = producers_.empty() && consumers_.empty();
   }
+  // A rebalance or offset persistence may be running on the consumer right now: it must end
+  // before the consumer can go away.
+  if (!scheduler_.InSchedulerThread()) scheduler_.WaitIdle();
   UnregisterFromBrokers("", group);
   if (last) Stop();
 }
@@ -510,17 +526,18 @@ Result<bool> ClientInstance::UpdateTopicRoute(const std::string& topic,
   auto info = TopicPublishInfo::FromRoute(topic, route);
   for (ProducerListener* listener : listeners) listener->OnPublishInfo(topic, info);
   if (!consumers.empty() && default_topic.empty()) {
-    // Java's topicRouteData2TopicSubscribeInfo: every readable queue of every broker.
-    std::vector<MessageQueue> queues;
-    for (const auto& qd : route.queue_datas) {
-      if ((qd.perm & protocol::kPermRead) == 0) continue;
-      for (int32_t i = 0; i < qd.read_queue_nums; ++i) {
-        queues.push_back(MessageQueue{topic, qd.broker_name, i});
-      }
-    }
+    std::vector<MessageQueue> queues = ReadableQueues(topic, route);
     for (ConsumerListener* consumer : consumers) consumer->OnSubscribeInfo(topic, queues);
   }
   return true;
+}
+
+std::optional<std::vector<MessageQueue>> ClientInstance::SubscribeQueues(
+    const std::string& topic) const {
+  MutexLock lock(mu_);
+  auto it = routes_.find(topic);
+  if (it == routes_.end()) return std::nullopt;
+  return ReadableQueues(topic, it->second);
 }
 
 std::string ClientInstance::FindBrokerAddressInPublish(const std::string& broker_name) const {

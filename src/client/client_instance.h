@@ -130,6 +130,10 @@ class ClientInstance {
   // info to every producer. Returns whether the route changed.
   Result<bool> UpdateTopicRoute(const std::string& topic, const std::string& default_topic = "",
                                 int32_t default_queue_nums = 4) ORBIT_EXCLUDES(mu_);
+  // The readable queues of `topic` from its stored route (what OnSubscribeInfo gets);
+  // nullopt when no route is stored.
+  std::optional<std::vector<MessageQueue>> SubscribeQueues(const std::string& topic) const
+      ORBIT_EXCLUDES(mu_);
   // Master address of a broker, from the merged routes; "" when unknown.
   std::string FindBrokerAddressInPublish(const std::string& broker_name) const ORBIT_EXCLUDES(mu_);
   // HEART_BEAT to every known broker master, and to slaves too when there are consumers (as

@@ -194,6 +194,30 @@ bool ProcessQueue::IsPullExpired() const {
   return clock_.SteadyMillis() - last_pull_ms_.load() > kPullMaxIdleTimeMs;
 }
 
+void ProcessQueue::MarkConsumeStart(const std::vector<MessageExt>& msgs, int64_t now_ms) {
+  const std::string stamp = std::to_string(now_ms);
+  MutexLock lock(mu_);
+  for (const MessageExt& msg : msgs) {
+    auto it = msgs_.find(msg.queue_offset);
+    if (it != msgs_.end()) {
+      it->second.PutPropertyUnchecked(std::string(protocol::kPropertyConsumeStartTimestamp), stamp);
+    }
+  }
+}
+
+std::optional<MessageExt> ProcessQueue::FirstExpired(int64_t now_ms, int64_t timeout_ms) const {
+  MutexLock lock(mu_);
+  if (msgs_.empty()) return std::nullopt;
+  const MessageExt& first = msgs_.begin()->second;
+  auto stamp = first.GetProperty(protocol::kPropertyConsumeStartTimestamp);
+  if (!stamp) return std::nullopt;
+  int64_t started = 0;
+  auto [end, ec] = std::from_chars(stamp->data(), stamp->data() + stamp->size(), started);
+  if (ec != std::errc() || end != stamp->data() + stamp->size()) return std::nullopt;
+  if (now_ms - started <= timeout_ms) return std::nullopt;
+  return first;
+}
+
 int64_t ProcessQueue::ToWallMillis(int64_t steady_ms) const {
   return clock_.NowMillis() - (clock_.SteadyMillis() - steady_ms);
 }

@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "base/clock.h"
@@ -93,6 +94,14 @@ class ProcessQueue {
   int64_t msg_size() const { return msg_size_.load(std::memory_order_relaxed); }
 
   bool ContainsMessage(const MessageExt& msg) const ORBIT_EXCLUDES(mu_);
+
+  // Concurrently: records `now_ms` (wall clock) as the CONSUME_START_TIME of the held copies of
+  // `msgs`, as a listener starts on them.
+  void MarkConsumeStart(const std::vector<MessageExt>& msgs, int64_t now_ms) ORBIT_EXCLUDES(mu_);
+  // Concurrently: the first held message when its listener started more than `timeout_ms`
+  // before `now_ms` (Java's cleanExpiredMsg looks only at the first one).
+  std::optional<MessageExt> FirstExpired(int64_t now_ms, int64_t timeout_ms) const
+      ORBIT_EXCLUDES(mu_);
   // Whether messages wait to be consumed (the orderly consuming set not included).
   bool HasTempMessage() const ORBIT_EXCLUDES(mu_);
   // Forgets every message (both sets) and the highest offset; flags and times stay.

@@ -140,6 +140,19 @@ void Rebalancer::RebalanceTopic(const std::string& topic, bool orderly) {
   }
 }
 
+void Rebalancer::RemoveProcessQueue(const MessageQueue& queue) {
+  std::shared_ptr<ProcessQueue> pq;
+  {
+    MutexLock lock(mu_);
+    auto it = process_queues_.find(queue);
+    if (it == process_queues_.end()) return;
+    pq = std::move(it->second);
+    process_queues_.erase(it);
+  }
+  pq->set_dropped(true);
+  deps_->RemoveUnnecessaryMessageQueue(queue, *pq);
+}
+
 bool Rebalancer::DropQueue(const MessageQueue& queue, const std::shared_ptr<ProcessQueue>& pq) {
   pq->set_dropped(true);
   if (!deps_->RemoveUnnecessaryMessageQueue(queue, *pq)) return false;
@@ -182,6 +195,12 @@ bool Rebalancer::UpdateProcessQueueTable(const std::string& topic,
       continue;
     }
     auto pq = std::make_shared<ProcessQueue>(clock_);
+    if (orderly) {
+      // The broker granted the lock just now: the queue can be pulled and consumed at once
+      // (Java waits for the next periodic lockAll to mark it).
+      pq->set_locked(true);
+      pq->TouchLastLock();
+    }
     {
       MutexLock lock(mu_);
       if (!process_queues_.emplace(queue, pq).second) continue;

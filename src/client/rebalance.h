@@ -100,6 +100,10 @@ class Rebalancer {
   // One rebalance of `topics` (the subscribed ones). Scheduler thread.
   void DoRebalance(const std::vector<std::string>& topics, bool orderly) ORBIT_EXCLUDES(mu_);
 
+  // Java's removeProcessQueue: forgets the queue (dropped) and lets the consumer let it go;
+  // taken again at the next rebalance if still ours. Any thread.
+  void RemoveProcessQueue(const MessageQueue& queue) ORBIT_EXCLUDES(mu_);
+
   std::shared_ptr<ProcessQueue> ProcessQueueOf(const MessageQueue& queue) const ORBIT_EXCLUDES(mu_);
   std::map<MessageQueue, std::shared_ptr<ProcessQueue>> ProcessQueues() const ORBIT_EXCLUDES(mu_);
 
