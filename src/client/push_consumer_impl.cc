@@ -1,0 +1,1031 @@
+#include "client/push_consumer_impl.h"
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <exception>
+#include <utility>
+
+#include "base/log.h"
+#include "client/pull_api.h"
+#include "client/validators.h"
+#include "protocol/bodies_consumer.h"
+#include "protocol/codes.h"
+#include "protocol/headers_consumer.h"
+#include "protocol/headers_pull.h"
+#include "protocol/properties.h"
+
+namespace orbit::client {
+
+using protocol::RemotingCommand;
+using protocol::RequestCode;
+using protocol::ResponseCode;
+
+namespace {
+
+// Java's DefaultMQPushConsumerImpl / ConsumeMessage*Service constants.
+constexpr int64_t kBrokerSuspendMaxTimeMs = 15000;
+constexpr int64_t kConsumerTimeoutWhenSuspendMs = 30000;
+constexpr int64_t kPullDelayWhenBrokerGoneMs = 3000;
+constexpr int64_t kOffsetMovedRemoveDelayMs = 10000;
+constexpr int64_t kConsumeRetryDelayMs = 5000;            // submitConsumeRequestLater
+constexpr int64_t kMaxTimeConsumeContinuouslyMs = 60000;  // orderly, per queue and round
+constexpr int64_t kUnlockDelayMs = 20000;                 // orderly, a queue still holding messages
+constexpr int64_t kLockRequestTimeoutMs = 1000;
+constexpr int64_t kSendBackTimeoutMs = 5000;
+constexpr int32_t kDefaultMaxReconsumeTimes = 16;
+constexpr std::string_view kDefaultConsumerGroup = "DEFAULT_CONSUMER";
+constexpr std::string_view kInnerProducerGroup = "CLIENT_INNER_PRODUCER";
+constexpr std::string_view kPropertyTransactionPrepared = "TRAN_MSG";
+
+int64_t WallMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+protocol::MessageModel ToProtocol(MessageModel model) {
+  return model == MessageModel::kBroadcasting ? protocol::MessageModel::kBroadcasting
+                                              : protocol::MessageModel::kClustering;
+}
+
+protocol::ConsumeFromWhere ToProtocol(ConsumeFromWhere where) {
+  switch (where) {
+    case ConsumeFromWhere::kFirstOffset:
+      return protocol::ConsumeFromWhere::kConsumeFromFirstOffset;
+    case ConsumeFromWhere::kTimestamp:
+      return protocol::ConsumeFromWhere::kConsumeFromTimestamp;
+    case ConsumeFromWhere::kLastOffset:
+      break;
+  }
+  return protocol::ConsumeFromWhere::kConsumeFromLastOffset;
+}
+
+protocol::MessageQueue ToProtocol(const MessageQueue& mq) {
+  return protocol::MessageQueue{mq.topic, mq.broker_name, mq.queue_id};
+}
+
+// The messages of `msgs` whose queue offsets are not in `remove`.
+std::vector<MessageExt> Without(std::vector<MessageExt> msgs,
+                                const std::vector<MessageExt>& remove) {
+  std::set<int64_t> offsets;
+  for (const auto& m : remove) offsets.insert(m.queue_offset);
+  std::erase_if(msgs, [&](const MessageExt& m) { return offsets.contains(m.queue_offset); });
+  return msgs;
+}
+
+Status CheckRange(const char* name, int64_t value, int64_t lo, int64_t hi) {
+  if (value >= lo && value <= hi) return Status::Ok();
+  return InvalidArgument(std::string(name) + " out of range [" + std::to_string(lo) + ", " +
+                         std::to_string(hi) + "]: " + std::to_string(value));
+}
+
+}  // namespace
+
+std::string RetryTopic(const std::string& group) { return "%RETRY%" + group; }
+std::string DlqTopic(const std::string& group) { return "%DLQ%" + group; }
+
+PushConsumerImpl::PushConsumerImpl(PushConsumerConfig config) : config_(std::move(config)) {}
+
+PushConsumerImpl::~PushConsumerImpl() { Shutdown(); }
+
+std::string PushConsumerImpl::client_id() const {
+  return client_id_.empty() ? ClientInstance::BuildClientId(config_) : client_id_;
+}
+
+int32_t PushConsumerImpl::MaxReconsumeTimes() const {
+  if (config_.max_reconsume_times != -1) return config_.max_reconsume_times;
+  return orderly() ? INT32_MAX : kDefaultMaxReconsumeTimes;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subscriptions and listeners
+
+Status PushConsumerImpl::Subscribe(const std::string& topic, const std::string& expression) {
+  ORBIT_RETURN_IF_ERROR(ValidateTopic(topic));
+  const std::string wrapped = WrapNamespace(config_.name_space, topic);
+  ORBIT_ASSIGN_OR_RETURN(protocol::SubscriptionData sub,
+                         BuildSubscription(wrapped, expression, WallMillis()));
+  {
+    MutexLock lock(mu_);
+    subscriptions_[wrapped] = std::move(sub);
+  }
+  if (Running()) {
+    // Java: the route of the new topic and a heartbeat carrying the subscription, at once.
+    instance_->scheduler().Post([weak = weak(), wrapped] {
+      auto self = weak.lock();
+      if (!self || !self->Running()) return;
+      (void)self->instance_->UpdateTopicRoute(wrapped);
+      if (auto queues = self->instance_->SubscribeQueues(wrapped)) {
+        self->OnSubscribeInfo(wrapped, std::move(*queues));
+      }
+      self->instance_->SendHeartbeatToAllBrokers();
+      self->DoRebalance();
+    });
+  }
+  return Status::Ok();
+}
+
+void PushConsumerImpl::Unsubscribe(const std::string& topic) {
+  MutexLock lock(mu_);
+  subscriptions_.erase(WrapNamespace(config_.name_space, topic));
+}
+
+void PushConsumerImpl::SetListener(ConcurrentListener listener) {
+  if (state_.load() != ServiceState::kCreateJust) return;
+  concurrent_listener_ = std::move(listener);
+  orderly_listener_ = nullptr;
+}
+
+void PushConsumerImpl::SetListener(OrderlyListener listener) {
+  if (state_.load() != ServiceState::kCreateJust) return;
+  orderly_listener_ = std::move(listener);
+  concurrent_listener_ = nullptr;
+}
+
+std::optional<protocol::SubscriptionData> PushConsumerImpl::SubscriptionOf(
+    const std::string& topic) const {
+  MutexLock lock(mu_);
+  auto it = subscriptions_.find(topic);
+  if (it == subscriptions_.end()) return std::nullopt;
+  return it->second;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start and shutdown
+
+Status PushConsumerImpl::Start() {
+  ServiceState expected = ServiceState::kCreateJust;
+  if (!state_.compare_exchange_strong(expected, ServiceState::kStartFailed)) {
+    return Status(ErrorCode::kNotRunning,
+                  std::string("The PushConsumer service state not OK, maybe started once, ") +
+                      ServiceStateName(expected));
+  }
+  ORBIT_RETURN_IF_ERROR(ValidateGroup(config_.group));
+  if (config_.group == kDefaultConsumerGroup) {
+    return InvalidArgument("consumerGroup can not equal " + std::string(kDefaultConsumerGroup) +
+                           ", please specify another one");
+  }
+  if (!concurrent_listener_ && !orderly_listener_) {
+    return InvalidArgument("no message listener: call RegisterListener before Start");
+  }
+  ORBIT_RETURN_IF_ERROR(CheckRange("consume_thread_min", config_.consume_thread_min, 1, 1000));
+  ORBIT_RETURN_IF_ERROR(CheckRange("consume_thread_max", config_.consume_thread_max,
+                                   config_.consume_thread_min, 1000));
+  ORBIT_RETURN_IF_ERROR(
+      CheckRange("consume_concurrently_max_span", config_.consume_concurrently_max_span, 1, 65535));
+  ORBIT_RETURN_IF_ERROR(
+      CheckRange("pull_threshold_for_queue", config_.pull_threshold_for_queue, 1, 65535));
+  ORBIT_RETURN_IF_ERROR(
+      CheckRange("pull_threshold_size_for_queue", config_.pull_threshold_size_for_queue, 1, 1024));
+  if (config_.pull_threshold_for_topic != -1) {
+    ORBIT_RETURN_IF_ERROR(
+        CheckRange("pull_threshold_for_topic", config_.pull_threshold_for_topic, 1, 6553500));
+  }
+  if (config_.pull_threshold_size_for_topic != -1) {
+    ORBIT_RETURN_IF_ERROR(CheckRange("pull_threshold_size_for_topic",
+                                     config_.pull_threshold_size_for_topic, 1, 102400));
+  }
+  ORBIT_RETURN_IF_ERROR(CheckRange("pull_interval_ms", config_.pull_interval_ms, 0, 65535));
+  ORBIT_RETURN_IF_ERROR(CheckRange("consume_message_batch_max_size",
+                                   config_.consume_message_batch_max_size, 1, 1024));
+  ORBIT_RETURN_IF_ERROR(CheckRange("pull_batch_size", config_.pull_batch_size, 1, 1024));
+  ORBIT_RETURN_IF_ERROR(
+      CheckRange("consume_timeout_minutes", config_.consume_timeout_minutes, 1, INT32_MAX));
+  if (config_.consume_from_where == ConsumeFromWhere::kTimestamp &&
+      !config_.consume_timestamp.empty()) {
+    ORBIT_ASSIGN_OR_RETURN(consume_timestamp_ms_, ParseConsumeTimestamp(config_.consume_timestamp));
+  } else {
+    consume_timestamp_ms_ = WallMillis() - 30 * 60 * 1000;
+  }
+
+  group_ = WrapNamespace(config_.name_space, config_.group);
+  ClientConfig instance_config = config_;
+  if (!clustering() && instance_config.instance_name.empty()) {
+    // Java keeps "DEFAULT" for broadcasting consumers: the local offset file's path stays the
+    // same from one run to the next.
+    instance_config.instance_name = "DEFAULT";
+  }
+  client_id_ = ClientInstance::BuildClientId(instance_config);
+  instance_ = ClientInstance::GetOrCreate(instance_config, client_id_);
+
+  if (clustering()) {
+    // The retry topic of the group is always subscribed (Java's copySubscription).
+    ORBIT_ASSIGN_OR_RETURN(protocol::SubscriptionData retry,
+                           BuildSubscription(RetryTopic(group_), "*", WallMillis()));
+    MutexLock lock(mu_);
+    subscriptions_[retry.topic] = std::move(retry);
+  }
+  if (clustering()) {
+    offset_api_ = std::make_unique<RemotingOffsetBrokerApi>(
+        [this](const std::string& broker_name, RemotingCommand request, int64_t timeout_ms,
+               bool oneway) {
+          return InvokeBroker(broker_name, std::move(request), timeout_ms, oneway);
+        });
+    offset_store_ = std::make_unique<RemoteBrokerOffsetStore>(offset_api_.get(), group_);
+  } else {
+    offset_store_ =
+        std::make_unique<LocalFileOffsetStore>(client_id_, group_, config_.local_offset_store_dir);
+  }
+  if (Status st = offset_store_->Load(); !st.ok()) {
+    instance_.reset();
+    return st;
+  }
+  std::shared_ptr<AllocateStrategy> strategy =
+      config_.allocate_strategy ? config_.allocate_strategy : AllocateAveragely();
+  rebalancer_ = std::make_unique<Rebalancer>(group_, ToProtocol(config_.message_model),
+                                             protocol::ConsumeType::kConsumePassively, strategy,
+                                             client_id_, this);
+  threshold_count_.store(config_.pull_threshold_for_queue);
+  threshold_size_mib_.store(config_.pull_threshold_size_for_queue);
+
+  consume_pool_ = std::make_unique<ThreadPool>("orbit-consume", config_.consume_thread_min);
+  pull_scheduler_ = std::make_unique<Scheduler>("orbit-pull");
+  if (orderly() && clustering()) {
+    pull_scheduler_->Add("lock-all", 1000, kRebalanceLockIntervalMs, [this] { LockAll(); });
+  }
+  if (!orderly()) {
+    const int64_t every = config_.consume_timeout_minutes * 60 * 1000;
+    pull_scheduler_->Add("clean-expired", every, every, [this] { CleanExpiredMessages(); });
+  }
+  pull_scheduler_->Start();
+
+  // Running before the instance can call back (rebalance, route updates).
+  state_.store(ServiceState::kRunning);
+  if (Status st = instance_->RegisterConsumer(group_, this); !st.ok()) {
+    state_.store(ServiceState::kStartFailed);
+    pull_scheduler_->Stop();
+    consume_pool_->Stop(0);
+    instance_.reset();
+    return st;
+  }
+  for (const std::string& topic : SubscribedTopics()) {
+    auto changed = instance_->UpdateTopicRoute(topic);
+    if (!changed.ok() && !topic.starts_with(kRetryTopicPrefix)) {
+      ORBIT_LOG_WARN("consumer {}: route of {}: {}", group_, topic, changed.status().ToString());
+    }
+    // The route may have been stored already (another client of this instance): not a change.
+    if (auto queues = instance_->SubscribeQueues(topic)) OnSubscribeInfo(topic, std::move(*queues));
+  }
+  instance_->SendHeartbeatToAllBrokers();
+  // A new group's retry topic exists once a broker had the heartbeat (it is routed before the
+  // answer): fetched now rather than at the next route refresh, so that the first messages sent
+  // back come back on time.
+  for (const std::string& topic : SubscribedTopics()) {
+    if (instance_->SubscribeQueues(topic)) continue;
+    if (instance_->UpdateTopicRoute(topic).ok()) {
+      if (auto queues = instance_->SubscribeQueues(topic)) {
+        OnSubscribeInfo(topic, std::move(*queues));
+      }
+    }
+  }
+  instance_->RebalanceSoon();
+  ORBIT_LOG_INFO("push consumer {} started as {} ({}, {})", group_, client_id_,
+                 clustering() ? "clustering" : "broadcasting",
+                 orderly() ? "orderly" : "concurrently");
+  return Status::Ok();
+}
+
+void PushConsumerImpl::Shutdown() {
+  ServiceState expected = ServiceState::kRunning;
+  if (!state_.compare_exchange_strong(expected, ServiceState::kShutdownAlready)) return;
+  // No more pulls, retries or re-locks; then the listeners end.
+  pull_scheduler_->Stop();
+  if (!consume_pool_->Stop(config_.await_termination_millis_when_shutdown)) {
+    ORBIT_LOG_WARN("consumer {}: listeners still running after {} ms; not waited for", group_,
+                   config_.await_termination_millis_when_shutdown);
+  }
+  if (orderly() && clustering()) UnlockAll();
+  // Stops the rebalance of this consumer (and waits for one in progress), then tells the brokers.
+  instance_->UnregisterConsumer(group_);
+  // The offsets of what was consumed; the brokers still know the group until the unregister
+  // request that follows on the same connection.
+  PersistOffsets();
+  for (const auto& [mq, pq] : rebalancer_->ProcessQueues()) pq->set_dropped(true);
+  instance_.reset();
+  ORBIT_LOG_INFO("push consumer {} shut down", group_);
+}
+
+std::vector<MessageQueue> PushConsumerImpl::AssignedQueues() const {
+  std::vector<MessageQueue> out;
+  if (!rebalancer_) return out;
+  for (const auto& [mq, pq] : rebalancer_->ProcessQueues()) {
+    if (!pq->dropped()) out.push_back(mq);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ConsumerListener
+
+protocol::ConsumerData PushConsumerImpl::HeartbeatEntry() {
+  protocol::ConsumerData data;
+  data.group_name = group_;
+  data.consume_type = protocol::ConsumeType::kConsumePassively;
+  data.message_model = ToProtocol(config_.message_model);
+  data.consume_from_where = ToProtocol(config_.consume_from_where);
+  data.unit_mode = config_.unit_mode;
+  MutexLock lock(mu_);
+  for (const auto& [topic, sub] : subscriptions_) data.subscription_data_set.push_back(sub);
+  return data;
+}
+
+std::vector<std::string> PushConsumerImpl::SubscribedTopics() {
+  MutexLock lock(mu_);
+  std::vector<std::string> topics;
+  for (const auto& [topic, sub] : subscriptions_) topics.push_back(topic);
+  return topics;
+}
+
+void PushConsumerImpl::OnSubscribeInfo(const std::string& topic, std::vector<MessageQueue> queues) {
+  if (!SubscriptionOf(topic)) return;
+  rebalancer_->SetSubscribeInfo(topic, queues);
+}
+
+void PushConsumerImpl::DoRebalance() {
+  if (!Running()) return;
+  rebalancer_->DoRebalance(SubscribedTopics(), orderly());
+}
+
+void PushConsumerImpl::PersistOffsets() {
+  if (!offset_store_ || !rebalancer_) return;
+  std::set<MessageQueue> mqs;
+  for (const auto& [mq, pq] : rebalancer_->ProcessQueues()) mqs.insert(mq);
+  if (Status st = offset_store_->PersistAll(mqs); !st.ok()) {
+    ORBIT_LOG_WARN("consumer {}: offsets not stored: {}", group_, st.ToString());
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// RebalanceDeps
+
+Result<std::vector<std::string>> PushConsumerImpl::FindConsumerIdList(const std::string& topic,
+                                                                      const std::string& group) {
+  return instance_->FindConsumerIdList(topic, group);
+}
+
+int64_t PushConsumerImpl::ComputePullFromWhere(const MessageQueue& queue) {
+  StartOffsetLookups lookups;
+  lookups.max_offset = [this](const MessageQueue& mq) { return MaxOffset(mq); };
+  lookups.search_offset = [this](const MessageQueue& mq, int64_t ts) {
+    return SearchOffset(mq, ts);
+  };
+  return client::ComputePullFromWhere(ToProtocol(config_.consume_from_where), queue, *offset_store_,
+                                      lookups, consume_timestamp_ms_);
+}
+
+void PushConsumerImpl::RemoveDirtyOffset(const MessageQueue& queue) {
+  offset_store_->RemoveOffset(queue);
+}
+
+bool PushConsumerImpl::RemoveUnnecessaryMessageQueue(const MessageQueue& queue, ProcessQueue& pq) {
+  (void)offset_store_->Persist(queue);
+  offset_store_->RemoveOffset(queue);
+  if (!(orderly() && clustering())) return true;
+  // Orderly: give the broker lock back, but not while a listener runs on the queue.
+  if (!pq.consume_lock().TryLockFor(std::chrono::milliseconds(1000))) {
+    ORBIT_LOG_WARN("consumer {}: {} is being consumed; unlock tried again later", group_,
+                   queue.ToString());
+    pq.IncTryUnlockTimes();
+    return false;
+  }
+  if (pq.HasTempMessage()) {
+    // Java's unlockDelay: messages still held may be consumed by this client meanwhile.
+    pull_scheduler_->PostAfter(kUnlockDelayMs, [weak = weak(), queue] {
+      if (auto self = weak.lock()) self->UnlockBatch(queue.broker_name, {queue}, true);
+    });
+  } else {
+    UnlockBatch(queue.broker_name, {queue}, true);
+  }
+  pq.consume_lock().Unlock();
+  return true;
+}
+
+bool PushConsumerImpl::Lock(const MessageQueue& queue) {
+  // Broadcasting: every consumer consumes every queue; a broker lock would let only one of them.
+  if (!clustering()) return true;
+  auto locked = LockBatch(queue.broker_name, {queue});
+  if (!locked.ok()) {
+    ORBIT_LOG_WARN("consumer {}: lock of {} failed: {}", group_, queue.ToString(),
+                   locked.status().ToString());
+    return false;
+  }
+  const bool ok = locked->contains(queue);
+  if (ok) {
+    if (auto pq = rebalancer_->ProcessQueueOf(queue)) {
+      pq->set_locked(true);
+      pq->TouchLastLock();
+    }
+  }
+  return ok;
+}
+
+void PushConsumerImpl::DispatchPullRequests(std::vector<PullRequest> requests) {
+  for (auto& request : requests) {
+    ORBIT_LOG_INFO("consumer {}: takes {} from offset {}", group_, request.queue.ToString(),
+                   request.next_offset);
+    PullMessage(std::make_shared<PullRequest>(std::move(request)));
+  }
+}
+
+void PushConsumerImpl::MessageQueueChanged(const std::string& /*topic*/,
+                                           const std::set<MessageQueue>& /*all*/,
+                                           const std::set<MessageQueue>& mine) {
+  const auto n = static_cast<int64_t>(mine.size());
+  threshold_count_.store(
+      ThresholdPerQueue(config_.pull_threshold_for_topic, n, config_.pull_threshold_for_queue));
+  threshold_size_mib_.store(ThresholdPerQueue(config_.pull_threshold_size_for_topic, n,
+                                              config_.pull_threshold_size_for_queue));
+  // Java tells the brokers at once (the group's subscription versions changed).
+  instance_->SendHeartbeatToAllBrokers();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pulling
+
+void PushConsumerImpl::PullLater(const std::shared_ptr<PullRequest>& request, int64_t delay_ms) {
+  pull_scheduler_->PostAfter(delay_ms, [weak = weak(), request] {
+    if (auto self = weak.lock()) self->PullMessage(request);
+  });
+}
+
+void PushConsumerImpl::PullMessage(const std::shared_ptr<PullRequest>& request) {
+  if (!Running()) return;
+  ProcessQueue& pq = *request->process_queue;
+  if (pq.dropped()) return;
+  pq.TouchLastPull();
+  PullThresholds thresholds;
+  thresholds.max_messages = threshold_count_.load();
+  thresholds.max_size_mib = threshold_size_mib_.load();
+  thresholds.max_span = config_.consume_concurrently_max_span;
+  const PullDecision decision = DecidePull(pq, thresholds, orderly(), paused_.load());
+  if (decision == PullDecision::kDropped) return;
+  if (decision != PullDecision::kPull) {
+    if ((flow_control_times_.fetch_add(1) % 1000) == 0 && decision != PullDecision::kPaused) {
+      ORBIT_LOG_WARN("consumer {}: {} waits ({}; {} messages, {} bytes held)", group_,
+                     request->queue.ToString(), PullDecisionName(decision), pq.msg_count(),
+                     pq.msg_size());
+    }
+    PullLater(request, PullDelayMs(decision));
+    return;
+  }
+  std::optional<protocol::SubscriptionData> sub = SubscriptionOf(request->queue.topic);
+  if (!sub) {
+    ORBIT_LOG_WARN("consumer {}: no subscription of {} any more", group_, request->queue.topic);
+    PullLater(request, kPullDelayWhenExceptionMs);
+    return;
+  }
+  const std::string addr = BrokerAddr(request->queue.broker_name);
+  if (addr.empty()) {
+    ORBIT_LOG_WARN("consumer {}: broker {} unknown; pull of {} later", group_,
+                   request->queue.broker_name, request->queue.ToString());
+    PullLater(request, kPullDelayWhenBrokerGoneMs);
+    return;
+  }
+  PullRequestSpec spec;
+  spec.consumer_group = group_;
+  spec.queue = request->queue;
+  spec.offset = request->next_offset;
+  spec.max_nums = config_.pull_batch_size;
+  bool commit = false;
+  if (clustering()) {
+    spec.commit_offset = offset_store_->ReadOffset(request->queue, ReadOffsetType::kReadFromMemory);
+    commit = spec.commit_offset > 0;
+    if (!commit) spec.commit_offset = 0;
+  }
+  const bool post_sub = config_.post_subscription_when_pull && !sub->class_filter_mode;
+  spec.sys_flag = BuildPullSysFlag(commit, true, post_sub, false);
+  if (post_sub) spec.subscription = sub->sub_string;
+  spec.sub_version = sub->sub_version;
+  spec.expression_type = sub->expression_type;
+  spec.suspend_timeout_ms = kBrokerSuspendMaxTimeMs;
+  instance_->InvokeAsync(
+      addr, BuildPullRequest(spec), kConsumerTimeoutWhenSuspendMs,
+      [weak = weak(), request, sub = std::move(*sub)](Result<RemotingCommand> answer) {
+        if (auto self = weak.lock()) {
+          self->OnPullAnswer(request, sub, std::move(answer));
+        }
+      });
+}
+
+void PushConsumerImpl::OnPullAnswer(const std::shared_ptr<PullRequest>& request,
+                                    const protocol::SubscriptionData& subscription,
+                                    Result<RemotingCommand> answer) {
+  if (!Running()) return;
+  const MessageQueue& mq = request->queue;
+  Result<PullResult> result = answer.ok() ? ProcessPullResponse(*answer, mq, subscription)
+                                          : Result<PullResult>(answer.status());
+  if (!result.ok()) {
+    ORBIT_LOG_WARN("consumer {}: pull of {} failed: {}", group_, mq.ToString(),
+                   result.status().ToString());
+    PullLater(request, kPullDelayWhenExceptionMs);
+    return;
+  }
+  const std::shared_ptr<ProcessQueue>& pq = request->process_queue;
+  switch (result->status) {
+    case PullStatus::kFound: {
+      request->next_offset = result->next_begin_offset;
+      if (result->messages.empty()) {
+        PullMessage(request);
+        return;
+      }
+      const bool dispatch = pq->PutMessage(result->messages);
+      SubmitConsume(std::move(result->messages), pq, mq, dispatch);
+      if (config_.pull_interval_ms > 0) {
+        PullLater(request, config_.pull_interval_ms);
+      } else {
+        PullMessage(request);
+      }
+      return;
+    }
+    case PullStatus::kNoNewMsg:
+    case PullStatus::kNoMatchedMsg:
+      request->next_offset = result->next_begin_offset;
+      CorrectTagsOffset(*request);
+      PullMessage(request);
+      return;
+    case PullStatus::kOffsetIllegal: {
+      ORBIT_LOG_WARN("consumer {}: offset {} of {} is illegal; the queue restarts at {}", group_,
+                     request->next_offset, mq.ToString(), result->next_begin_offset);
+      request->next_offset = result->next_begin_offset;
+      pq->set_dropped(true);
+      pull_scheduler_->PostAfter(kOffsetMovedRemoveDelayMs, [weak = weak(), request] {
+        auto self = weak.lock();
+        if (!self || !self->Running()) return;
+        self->offset_store_->UpdateOffset(request->queue, request->next_offset, false);
+        (void)self->offset_store_->Persist(request->queue);
+        self->rebalancer_->RemoveProcessQueue(request->queue);
+      });
+      return;
+    }
+  }
+}
+
+void PushConsumerImpl::CorrectTagsOffset(const PullRequest& request) {
+  // Nothing held: everything up to the next offset was filtered out or consumed.
+  if (request.process_queue->msg_count() == 0) {
+    offset_store_->UpdateOffset(request.queue, request.next_offset, true);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consuming
+
+void PushConsumerImpl::SubmitConsume(std::vector<MessageExt> msgs,
+                                     const std::shared_ptr<ProcessQueue>& pq,
+                                     const MessageQueue& mq, bool dispatch) {
+  if (orderly()) {
+    if (!dispatch) return;
+    consume_pool_->Submit([self = shared_from_this(), pq, mq] { self->ConsumeOrderly(pq, mq); });
+    return;
+  }
+  const size_t batch = static_cast<size_t>(config_.consume_message_batch_max_size);
+  if (msgs.size() <= batch) {
+    consume_pool_->Submit([self = shared_from_this(), msgs = std::move(msgs), pq, mq]() mutable {
+      self->ConsumeConcurrently(std::move(msgs), pq, mq);
+    });
+    return;
+  }
+  for (size_t i = 0; i < msgs.size(); i += batch) {
+    std::vector<MessageExt> part(
+        std::make_move_iterator(msgs.begin() + i),
+        std::make_move_iterator(msgs.begin() + std::min(msgs.size(), i + batch)));
+    consume_pool_->Submit([self = shared_from_this(), part = std::move(part), pq, mq]() mutable {
+      self->ConsumeConcurrently(std::move(part), pq, mq);
+    });
+  }
+}
+
+void PushConsumerImpl::ResetRetryTopic(std::vector<MessageExt>& msgs) const {
+  const std::string retry = RetryTopic(group_);
+  for (MessageExt& msg : msgs) {
+    if (msg.topic() == retry) {
+      if (auto original = msg.GetProperty(protocol::kPropertyRetryTopic)) {
+        msg.set_topic(std::move(*original));
+      }
+    }
+    if (!config_.name_space.empty()) {
+      msg.set_topic(UnwrapNamespace(config_.name_space, msg.topic()));
+    }
+  }
+}
+
+void PushConsumerImpl::ConsumeConcurrently(std::vector<MessageExt> msgs,
+                                           const std::shared_ptr<ProcessQueue>& pq,
+                                           const MessageQueue& mq) {
+  if (pq->dropped() || msgs.empty()) return;
+  ResetRetryTopic(msgs);
+  const int64_t start = WallMillis();
+  const std::string stamp = std::to_string(start);
+  for (MessageExt& msg : msgs) {
+    msg.PutPropertyUnchecked(std::string(protocol::kPropertyConsumeStartTimestamp), stamp);
+  }
+  pq->MarkConsumeStart(msgs, start);
+  ConsumeConcurrentlyContext context;
+  context.queue = mq;
+  ConsumeConcurrentlyStatus status = ConsumeConcurrentlyStatus::kReconsumeLater;
+  try {
+    status = concurrent_listener_(msgs, context);
+  } catch (const std::exception& e) {
+    ORBIT_LOG_WARN("consumer {}: listener threw on {} ({}): {}; consumed again later", group_,
+                   msgs.front().msg_id, mq.ToString(), e.what());
+  } catch (...) {
+    ORBIT_LOG_WARN("consumer {}: listener threw on {} ({}); consumed again later", group_,
+                   msgs.front().msg_id, mq.ToString());
+  }
+  if (pq->dropped()) {
+    // The queue went to another consumer meanwhile; it consumes from the committed offset.
+    ORBIT_LOG_WARN("consumer {}: {} was let go during consumption; result dropped", group_,
+                   mq.ToString());
+    return;
+  }
+  // Java's processConsumeResult.
+  int64_t ack_index = context.ack_index;
+  if (status == ConsumeConcurrentlyStatus::kConsumeSuccess) {
+    ack_index = std::min<int64_t>(ack_index, static_cast<int64_t>(msgs.size()) - 1);
+  } else {
+    ack_index = -1;
+  }
+  std::vector<MessageExt> back_failed;
+  for (size_t i = static_cast<size_t>(ack_index + 1); i < msgs.size(); ++i) {
+    MessageExt& msg = msgs[i];
+    if (!clustering()) {
+      ORBIT_LOG_WARN("consumer {}: broadcasting, message {} failed and is dropped", group_,
+                     msg.msg_id);
+      continue;
+    }
+    Status back = SendMessageBack(msg, context.delay_level_when_next_consume, mq.broker_name);
+    if (!back.ok()) {
+      ORBIT_LOG_WARN("consumer {}: message {} could not be sent back ({}); consumed again here",
+                     group_, msg.msg_id, back.ToString());
+      msg.reconsume_times += 1;
+      back_failed.push_back(msg);
+    }
+  }
+  if (!back_failed.empty()) {
+    msgs = Without(std::move(msgs), back_failed);
+    SubmitConcurrentLater(std::move(back_failed), pq, mq);
+  }
+  const int64_t offset = pq->RemoveMessage(msgs);
+  if (offset >= 0 && !pq->dropped()) offset_store_->UpdateOffset(mq, offset, true);
+}
+
+void PushConsumerImpl::SubmitConcurrentLater(std::vector<MessageExt> msgs,
+                                             const std::shared_ptr<ProcessQueue>& pq,
+                                             const MessageQueue& mq) {
+  pull_scheduler_->PostAfter(kConsumeRetryDelayMs,
+                             [weak = weak(), msgs = std::move(msgs), pq, mq]() mutable {
+                               auto self = weak.lock();
+                               if (self && self->Running()) {
+                                 self->SubmitConsume(std::move(msgs), pq, mq, true);
+                               }
+                             });
+}
+
+void PushConsumerImpl::CleanExpiredMessages() {
+  const int64_t timeout_ms = config_.consume_timeout_minutes * 60 * 1000;
+  for (const auto& [mq, pq] : rebalancer_->ProcessQueues()) {
+    // Java looks at up to 16 messages from the head of each queue.
+    for (int i = 0; i < 16 && Running(); ++i) {
+      std::optional<MessageExt> msg = pq->FirstExpired(WallMillis(), timeout_ms);
+      if (!msg) break;
+      ORBIT_LOG_WARN("consumer {}: message {} of {} consumed for more than {} min; sent back",
+                     group_, msg->msg_id, mq.ToString(), config_.consume_timeout_minutes);
+      std::vector<MessageExt> one{*msg};
+      ResetRetryTopic(one);
+      Status back = SendMessageBack(one.front(), 3, mq.broker_name);
+      if (!back.ok()) {
+        ORBIT_LOG_WARN("consumer {}: expired message {} not sent back: {}", group_, msg->msg_id,
+                       back.ToString());
+        break;
+      }
+      (void)pq->RemoveMessage({*msg});
+    }
+  }
+}
+
+std::shared_ptr<std::mutex> PushConsumerImpl::QueueLock(const MessageQueue& mq) {
+  MutexLock lock(mu_);
+  auto& slot = queue_locks_[mq];
+  if (!slot) slot = std::make_shared<std::mutex>();
+  return slot;
+}
+
+void PushConsumerImpl::ConsumeOrderly(const std::shared_ptr<ProcessQueue>& pq,
+                                      const MessageQueue& mq) {
+  if (pq->dropped()) return;
+  // One thread per queue at a time, whatever process queue it has now.
+  std::shared_ptr<std::mutex> queue_lock = QueueLock(mq);
+  std::lock_guard<std::mutex> guard(*queue_lock);
+  if (clustering() && (!pq->locked() || pq->IsLockExpired())) {
+    if (!pq->dropped()) TryLockLaterAndReconsume(pq, mq, 100);
+    return;
+  }
+  const int64_t begin = SteadyMillis();
+  for (;;) {
+    if (pq->dropped() || !Running()) break;
+    if (clustering() && (!pq->locked() || pq->IsLockExpired())) {
+      TryLockLaterAndReconsume(pq, mq, 10);
+      break;
+    }
+    if (SteadyMillis() - begin > kMaxTimeConsumeContinuouslyMs) {
+      // Let the other queues have the threads.
+      SubmitOrderlyLater(pq, mq, 10);
+      break;
+    }
+    std::vector<MessageExt> msgs = pq->TakeMessages(config_.consume_message_batch_max_size);
+    if (msgs.empty()) break;
+    ResetRetryTopic(msgs);
+    ConsumeOrderlyContext context;
+    context.queue = mq;
+    ConsumeOrderlyStatus status = ConsumeOrderlyStatus::kSuspendCurrentQueueAMoment;
+    pq->consume_lock().Lock();
+    if (pq->dropped()) {
+      pq->consume_lock().Unlock();
+      break;
+    }
+    try {
+      status = orderly_listener_(msgs, context);
+    } catch (const std::exception& e) {
+      ORBIT_LOG_WARN("consumer {}: listener threw on {} ({}): {}; queue suspended", group_,
+                     msgs.front().msg_id, mq.ToString(), e.what());
+    } catch (...) {
+      ORBIT_LOG_WARN("consumer {}: listener threw on {} ({}); queue suspended", group_,
+                     msgs.front().msg_id, mq.ToString());
+    }
+    pq->consume_lock().Unlock();
+
+    // Java's processConsumeResult with autoCommit.
+    int64_t commit = -1;
+    bool go_on = true;
+    if (status == ConsumeOrderlyStatus::kSuccess) {
+      commit = pq->Commit();
+    } else if (CheckReconsumeTimes(msgs)) {
+      pq->MakeMessageToConsumeAgain(msgs);
+      SubmitOrderlyLater(pq, mq,
+                         context.suspend_current_queue_time_ms > 0
+                             ? context.suspend_current_queue_time_ms
+                             : config_.suspend_current_queue_time_ms);
+      go_on = false;
+    } else {
+      commit = pq->Commit();
+    }
+    if (commit >= 0 && !pq->dropped()) offset_store_->UpdateOffset(mq, commit, false);
+    if (!go_on) break;
+  }
+}
+
+bool PushConsumerImpl::CheckReconsumeTimes(std::vector<MessageExt>& msgs) {
+  bool suspend = false;
+  const int32_t max = MaxReconsumeTimes();
+  for (MessageExt& msg : msgs) {
+    if (msg.reconsume_times >= max) {
+      msg.PutPropertyUnchecked(std::string(protocol::kPropertyReconsumeTime),
+                               std::to_string(msg.reconsume_times));
+      if (!SendBackOrderly(msg)) {
+        suspend = true;
+        msg.reconsume_times += 1;
+      }
+    } else {
+      suspend = true;
+      msg.reconsume_times += 1;
+    }
+  }
+  return suspend;
+}
+
+Message PushConsumerImpl::RetryMessage(const MessageExt& msg, int32_t reconsume_times) const {
+  Message back(RetryTopic(group_), msg.body());
+  for (const auto& [name, value] : msg.properties()) back.PutPropertyUnchecked(name, value);
+  auto origin = msg.GetProperty(protocol::kPropertyOriginMessageId);
+  back.PutPropertyUnchecked(std::string(protocol::kPropertyOriginMessageId),
+                            origin && !origin->empty() ? *origin : msg.msg_id);
+  back.set_flag(msg.flag());
+  back.PutPropertyUnchecked(std::string(protocol::kPropertyRetryTopic),
+                            WrapNamespace(config_.name_space, msg.topic()));
+  back.PutPropertyUnchecked(std::string(protocol::kPropertyReconsumeTime),
+                            std::to_string(reconsume_times));
+  back.PutPropertyUnchecked(std::string(protocol::kPropertyMaxReconsumeTimes),
+                            std::to_string(MaxReconsumeTimes()));
+  back.ClearProperty(kPropertyTransactionPrepared);
+  back.set_delay_time_level(3 + msg.reconsume_times);
+  return back;
+}
+
+bool PushConsumerImpl::SendBackOrderly(const MessageExt& msg) {
+  auto producer = InnerProducer();
+  if (!producer.ok()) return false;
+  auto sent = (*producer)->Send(RetryMessage(msg, msg.reconsume_times));
+  if (!sent.ok()) {
+    ORBIT_LOG_WARN("consumer {}: message {} not sent back: {}", group_, msg.msg_id,
+                   sent.status().ToString());
+  }
+  return sent.ok();
+}
+
+void PushConsumerImpl::SubmitOrderlyLater(const std::shared_ptr<ProcessQueue>& pq,
+                                          const MessageQueue& mq, int64_t delay_ms) {
+  delay_ms = std::clamp<int64_t>(delay_ms, 10, 30000);
+  pull_scheduler_->PostAfter(delay_ms, [weak = weak(), pq, mq] {
+    auto self = weak.lock();
+    if (self && self->Running()) self->SubmitConsume({}, pq, mq, true);
+  });
+}
+
+void PushConsumerImpl::TryLockLaterAndReconsume(const std::shared_ptr<ProcessQueue>& pq,
+                                                const MessageQueue& mq, int64_t delay_ms) {
+  pull_scheduler_->PostAfter(delay_ms, [weak = weak(), pq, mq] {
+    auto self = weak.lock();
+    if (!self || !self->Running()) return;
+    const bool locked = self->Lock(mq);
+    if (locked) {
+      pq->set_locked(true);
+      pq->TouchLastLock();
+    }
+    self->SubmitOrderlyLater(pq, mq, locked ? 10 : 3000);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Broker calls
+
+std::string PushConsumerImpl::BrokerAddr(const std::string& broker_name) const {
+  return instance_->FindBrokerAddressInSubscribe(broker_name);
+}
+
+Result<RemotingCommand> PushConsumerImpl::InvokeBroker(const std::string& broker_name,
+                                                       RemotingCommand request, int64_t timeout_ms,
+                                                       bool oneway) {
+  std::string addr = instance_->FindBrokerAddressInPublish(broker_name);
+  if (addr.empty()) addr = BrokerAddr(broker_name);
+  if (addr.empty()) {
+    return Status(ErrorCode::kNoRoute, "The broker[" + broker_name + "] not exist");
+  }
+  if (oneway) {
+    ORBIT_RETURN_IF_ERROR(instance_->InvokeOneway(addr, std::move(request)));
+    return RemotingCommand{};
+  }
+  return instance_->InvokeSync(addr, std::move(request), timeout_ms);
+}
+
+Result<int64_t> PushConsumerImpl::MaxOffset(const MessageQueue& mq) {
+  RemotingCommand request = RemotingCommand::Request(RequestCode::kGetMaxOffset);
+  protocol::GetMaxOffsetRequestHeader h;
+  h.topic = mq.topic;
+  h.queue_id = mq.queue_id;
+  h.Encode(&request.ext_fields);
+  ORBIT_ASSIGN_OR_RETURN(
+      RemotingCommand response,
+      InvokeBroker(mq.broker_name, std::move(request), config_.mq_client_api_timeout_ms, false));
+  if (response.code != ResponseCode::kSuccess) {
+    return Status::Remote(response.code, response.remark.value_or(""));
+  }
+  ORBIT_ASSIGN_OR_RETURN(auto header,
+                         protocol::GetMaxOffsetResponseHeader::Decode(response.ext_fields));
+  return header.offset;
+}
+
+Result<int64_t> PushConsumerImpl::SearchOffset(const MessageQueue& mq, int64_t timestamp_ms) {
+  RemotingCommand request = RemotingCommand::Request(RequestCode::kSearchOffsetByTimestamp);
+  protocol::SearchOffsetRequestHeader h;
+  h.topic = mq.topic;
+  h.queue_id = mq.queue_id;
+  h.timestamp = timestamp_ms;
+  h.Encode(&request.ext_fields);
+  ORBIT_ASSIGN_OR_RETURN(
+      RemotingCommand response,
+      InvokeBroker(mq.broker_name, std::move(request), config_.mq_client_api_timeout_ms, false));
+  if (response.code != ResponseCode::kSuccess) {
+    return Status::Remote(response.code, response.remark.value_or(""));
+  }
+  ORBIT_ASSIGN_OR_RETURN(auto header,
+                         protocol::SearchOffsetResponseHeader::Decode(response.ext_fields));
+  return header.offset;
+}
+
+Result<std::set<MessageQueue>> PushConsumerImpl::LockBatch(const std::string& broker_name,
+                                                           const std::set<MessageQueue>& mqs) {
+  protocol::LockBatchRequestBody body;
+  body.consumer_group = group_;
+  body.client_id = client_id_;
+  for (const auto& mq : mqs) body.mq_set.push_back(ToProtocol(mq));
+  RemotingCommand request = RemotingCommand::Request(RequestCode::kLockBatchMq);
+  request.body = body.Encode();
+  ORBIT_ASSIGN_OR_RETURN(RemotingCommand response, InvokeBroker(broker_name, std::move(request),
+                                                                kLockRequestTimeoutMs, false));
+  if (response.code != ResponseCode::kSuccess) {
+    return Status::Remote(response.code, response.remark.value_or(""));
+  }
+  ORBIT_ASSIGN_OR_RETURN(auto locked, protocol::LockBatchResponseBody::Decode(response.body));
+  std::set<MessageQueue> out;
+  for (const auto& mq : locked.lock_ok_mq_set) {
+    out.insert(MessageQueue{mq.topic, mq.broker_name, mq.queue_id});
+  }
+  return out;
+}
+
+void PushConsumerImpl::UnlockBatch(const std::string& broker_name,
+                                   const std::set<MessageQueue>& mqs, bool oneway) {
+  protocol::UnlockBatchRequestBody body;
+  body.consumer_group = group_;
+  body.client_id = client_id_;
+  for (const auto& mq : mqs) body.mq_set.push_back(ToProtocol(mq));
+  RemotingCommand request = RemotingCommand::Request(RequestCode::kUnlockBatchMq);
+  request.body = body.Encode();
+  auto response = InvokeBroker(broker_name, std::move(request), kLockRequestTimeoutMs, oneway);
+  if (!response.ok()) {
+    ORBIT_LOG_WARN("consumer {}: unlock of {} queues at {} failed: {}", group_, mqs.size(),
+                   broker_name, response.status().ToString());
+  }
+}
+
+void PushConsumerImpl::LockAll() {
+  if (!Running()) return;
+  std::map<std::string, std::set<MessageQueue>> by_broker;
+  for (const auto& [mq, pq] : rebalancer_->ProcessQueues()) by_broker[mq.broker_name].insert(mq);
+  for (const auto& [broker, mqs] : by_broker) {
+    auto locked = LockBatch(broker, mqs);
+    if (!locked.ok()) {
+      ORBIT_LOG_WARN("consumer {}: re-lock at {} failed: {}", group_, broker,
+                     locked.status().ToString());
+      continue;
+    }
+    for (const auto& mq : mqs) {
+      auto pq = rebalancer_->ProcessQueueOf(mq);
+      if (!pq) continue;
+      if (locked->contains(mq)) {
+        pq->set_locked(true);
+        pq->TouchLastLock();
+      } else {
+        ORBIT_LOG_WARN("consumer {}: lost the lock of {}", group_, mq.ToString());
+        pq->set_locked(false);
+      }
+    }
+  }
+}
+
+void PushConsumerImpl::UnlockAll() {
+  std::map<std::string, std::set<MessageQueue>> by_broker;
+  for (const auto& [mq, pq] : rebalancer_->ProcessQueues()) {
+    by_broker[mq.broker_name].insert(mq);
+    pq->set_locked(false);
+  }
+  for (const auto& [broker, mqs] : by_broker) UnlockBatch(broker, mqs, false);
+}
+
+Result<std::shared_ptr<Producer>> PushConsumerImpl::InnerProducer() {
+  MutexLock lock(mu_);
+  if (inner_producer_) return inner_producer_;
+  ProducerConfig pc;
+  static_cast<ClientConfig&>(pc) = config_;
+  pc.group = std::string(kInnerProducerGroup);
+  // Its own client instance: the group may be in use by another consumer of this one.
+  pc.instance_name.clear();
+  auto producer = std::make_shared<Producer>(pc);
+  ORBIT_RETURN_IF_ERROR(producer->Start());
+  inner_producer_ = producer;
+  return producer;
+}
+
+Status PushConsumerImpl::SendMessageBack(const MessageExt& msg, int32_t delay_level,
+                                         const std::string& broker_name) {
+  if (!Running()) return Status(ErrorCode::kNotRunning, "the consumer is not running");
+  std::string addr =
+      broker_name.empty() ? msg.store_host : instance_->FindBrokerAddressInPublish(broker_name);
+  if (addr.empty()) addr = msg.store_host;
+  RemotingCommand request = RemotingCommand::Request(RequestCode::kConsumerSendMsgBack);
+  protocol::ConsumerSendMsgBackRequestHeader h;
+  h.offset = msg.commit_log_offset;
+  h.group = group_;
+  h.delay_level = delay_level;
+  h.origin_msg_id = msg.msg_id;
+  h.origin_topic = WrapNamespace(config_.name_space, msg.topic());
+  h.unit_mode = false;
+  h.max_reconsume_times = MaxReconsumeTimes();
+  h.Encode(&request.ext_fields);
+  auto response = instance_->InvokeSync(addr, std::move(request), kSendBackTimeoutMs);
+  Status first;
+  if (!response.ok()) {
+    first = response.status();
+  } else if (response->code != ResponseCode::kSuccess) {
+    first = Status::Remote(response->code, response->remark.value_or(""));
+  } else {
+    return Status::Ok();
+  }
+  ORBIT_LOG_WARN("consumer {}: send back of {} to {} failed ({}); resent to the retry topic",
+                 group_, msg.msg_id, addr, first.ToString());
+  // Java's fallback: the message to %RETRY%<group> through a producer, with the counts the
+  // broker would have set.
+  ORBIT_ASSIGN_OR_RETURN(std::shared_ptr<Producer> producer, InnerProducer());
+  auto sent = producer->Send(RetryMessage(msg, msg.reconsume_times + 1));
+  if (!sent.ok()) return sent.status();
+  return Status::Ok();
+}
+
+}  // namespace orbit::client
