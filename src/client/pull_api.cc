@@ -69,20 +69,6 @@ Result<protocol::SubscriptionData> BuildSubscription(const std::string& topic,
   return sub;
 }
 
-const char* PullStatusName(PullStatus status) {
-  switch (status) {
-    case PullStatus::kFound:
-      return "FOUND";
-    case PullStatus::kNoNewMsg:
-      return "NO_NEW_MSG";
-    case PullStatus::kNoMatchedMsg:
-      return "NO_MATCHED_MSG";
-    case PullStatus::kOffsetIllegal:
-      return "OFFSET_ILLEGAL";
-  }
-  return "UNKNOWN";
-}
-
 protocol::RemotingCommand BuildPullRequest(const PullRequestSpec& spec) {
   protocol::PullMessageRequestHeader h;
   h.consumer_group = spec.consumer_group;
@@ -160,3 +146,21 @@ Result<PullResult> ProcessPullResponse(const protocol::RemotingCommand& response
 }
 
 }  // namespace orbit::client
+
+namespace orbit {
+
+const char* PullStatusName(PullStatus status) {
+  switch (status) {
+    case PullStatus::kFound:
+      return "FOUND";
+    case PullStatus::kNoNewMsg:
+      return "NO_NEW_MSG";
+    case PullStatus::kNoMatchedMsg:
+      return "NO_MATCHED_MSG";
+    case PullStatus::kOffsetIllegal:
+      return "OFFSET_ILLEGAL";
+  }
+  return "UNKNOWN";
+}
+
+}  // namespace orbit

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "orbit/message.h"
+#include "orbit/pull_consumer.h"
 #include "orbit/status.h"
 #include "protocol/bodies_heartbeat.h"
 #include "protocol/remoting_command.h"
@@ -39,23 +40,10 @@ Result<protocol::SubscriptionData> BuildSubscription(const std::string& topic,
                                                      int64_t sub_version_ms,
                                                      const std::string& expression_type = "TAG");
 
-enum class PullStatus {
-  kFound,          // messages (possibly none after the client's tag filter)
-  kNoNewMsg,       // PULL_NOT_FOUND: nothing at or after the offset (yet)
-  kNoMatchedMsg,   // PULL_RETRY_IMMEDIATELY: entries scanned, none matched
-  kOffsetIllegal,  // PULL_OFFSET_MOVED: the offset is outside the queue
-};
-const char* PullStatusName(PullStatus status);
-
-struct PullResult {
-  PullStatus status = PullStatus::kNoNewMsg;
-  int64_t next_begin_offset = 0;
-  int64_t min_offset = 0;
-  int64_t max_offset = 0;
-  // The broker to pull this queue from next time (0 = master), as the broker suggests.
-  int64_t suggest_which_broker_id = 0;
-  std::vector<MessageExt> messages;
-};
+// The result types are public (orbit/pull_consumer.h).
+using orbit::PullResult;
+using orbit::PullStatus;
+using orbit::PullStatusName;
 
 struct PullRequestSpec {
   std::string consumer_group;

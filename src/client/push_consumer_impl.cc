@@ -26,17 +26,12 @@ namespace {
 // Java's DefaultMQPushConsumerImpl / ConsumeMessage*Service constants.
 constexpr int64_t kBrokerSuspendMaxTimeMs = 15000;
 constexpr int64_t kConsumerTimeoutWhenSuspendMs = 30000;
-constexpr int64_t kPullDelayWhenBrokerGoneMs = 3000;
 constexpr int64_t kOffsetMovedRemoveDelayMs = 10000;
 constexpr int64_t kConsumeRetryDelayMs = 5000;            // submitConsumeRequestLater
 constexpr int64_t kMaxTimeConsumeContinuouslyMs = 60000;  // orderly, per queue and round
 constexpr int64_t kUnlockDelayMs = 20000;                 // orderly, a queue still holding messages
-constexpr int64_t kLockRequestTimeoutMs = 1000;
-constexpr int64_t kSendBackTimeoutMs = 5000;
 constexpr int32_t kDefaultMaxReconsumeTimes = 16;
 constexpr std::string_view kDefaultConsumerGroup = "DEFAULT_CONSUMER";
-constexpr std::string_view kInnerProducerGroup = "CLIENT_INNER_PRODUCER";
-constexpr std::string_view kPropertyTransactionPrepared = "TRAN_MSG";
 
 int64_t WallMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -67,10 +62,6 @@ protocol::ConsumeFromWhere ToProtocol(ConsumeFromWhere where) {
   return protocol::ConsumeFromWhere::kConsumeFromLastOffset;
 }
 
-protocol::MessageQueue ToProtocol(const MessageQueue& mq) {
-  return protocol::MessageQueue{mq.topic, mq.broker_name, mq.queue_id};
-}
-
 // The messages of `msgs` whose queue offsets are not in `remove`.
 std::vector<MessageExt> Without(std::vector<MessageExt> msgs,
                                 const std::vector<MessageExt>& remove) {
@@ -87,9 +78,6 @@ Status CheckRange(const char* name, int64_t value, int64_t lo, int64_t hi) {
 }
 
 }  // namespace
-
-std::string RetryTopic(const std::string& group) { return "%RETRY%" + group; }
-std::string DlqTopic(const std::string& group) { return "%DLQ%" + group; }
 
 PushConsumerImpl::PushConsumerImpl(PushConsumerConfig config) : config_(std::move(config)) {}
 
@@ -214,6 +202,7 @@ Status PushConsumerImpl::Start() {
   }
   client_id_ = ClientInstance::BuildClientId(instance_config);
   instance_ = ClientInstance::GetOrCreate(instance_config, client_id_);
+  api_ = std::make_unique<ConsumerBrokerApi>(instance_, config_, group_, client_id_);
 
   if (clustering()) {
     // The retry topic of the group is always subscribed (Java's copySubscription).
@@ -223,11 +212,7 @@ Status PushConsumerImpl::Start() {
     subscriptions_[retry.topic] = std::move(retry);
   }
   if (clustering()) {
-    offset_api_ = std::make_unique<RemotingOffsetBrokerApi>(
-        [this](const std::string& broker_name, RemotingCommand request, int64_t timeout_ms,
-               bool oneway) {
-          return InvokeBroker(broker_name, std::move(request), timeout_ms, oneway);
-        });
+    offset_api_ = std::make_unique<RemotingOffsetBrokerApi>(api_->OffsetSender());
     offset_store_ = std::make_unique<RemoteBrokerOffsetStore>(offset_api_.get(), group_);
   } else {
     offset_store_ =
@@ -304,6 +289,7 @@ void PushConsumerImpl::Shutdown() {
   if (orderly() && clustering()) UnlockAll();
   // Stops the rebalance of this consumer (and waits for one in progress), then tells the brokers.
   instance_->UnregisterConsumer(group_);
+  api_->StopProducer();
   // The offsets of what was consumed; the brokers still know the group until the unregister
   // request that follows on the same connection.
   PersistOffsets();
@@ -372,9 +358,9 @@ Result<std::vector<std::string>> PushConsumerImpl::FindConsumerIdList(const std:
 
 int64_t PushConsumerImpl::ComputePullFromWhere(const MessageQueue& queue) {
   StartOffsetLookups lookups;
-  lookups.max_offset = [this](const MessageQueue& mq) { return MaxOffset(mq); };
+  lookups.max_offset = [this](const MessageQueue& mq) { return api_->MaxOffset(mq); };
   lookups.search_offset = [this](const MessageQueue& mq, int64_t ts) {
-    return SearchOffset(mq, ts);
+    return api_->SearchOffset(mq, ts);
   };
   return client::ComputePullFromWhere(ToProtocol(config_.consume_from_where), queue, *offset_store_,
                                       lookups, consume_timestamp_ms_);
@@ -398,10 +384,10 @@ bool PushConsumerImpl::RemoveUnnecessaryMessageQueue(const MessageQueue& queue, 
   if (pq.HasTempMessage()) {
     // Java's unlockDelay: messages still held may be consumed by this client meanwhile.
     pull_scheduler_->PostAfter(kUnlockDelayMs, [weak = weak(), queue] {
-      if (auto self = weak.lock()) self->UnlockBatch(queue.broker_name, {queue}, true);
+      if (auto self = weak.lock()) self->api_->UnlockBatch(queue.broker_name, {queue}, true);
     });
   } else {
-    UnlockBatch(queue.broker_name, {queue}, true);
+    api_->UnlockBatch(queue.broker_name, {queue}, true);
   }
   pq.consume_lock().Unlock();
   return true;
@@ -410,7 +396,7 @@ bool PushConsumerImpl::RemoveUnnecessaryMessageQueue(const MessageQueue& queue, 
 bool PushConsumerImpl::Lock(const MessageQueue& queue) {
   // Broadcasting: every consumer consumes every queue; a broker lock would let only one of them.
   if (!clustering()) return true;
-  auto locked = LockBatch(queue.broker_name, {queue});
+  auto locked = api_->LockBatch(queue.broker_name, {queue});
   if (!locked.ok()) {
     ORBIT_LOG_WARN("consumer {}: lock of {} failed: {}", group_, queue.ToString(),
                    locked.status().ToString());
@@ -481,13 +467,6 @@ void PushConsumerImpl::PullMessage(const std::shared_ptr<PullRequest>& request) 
     PullLater(request, kPullDelayWhenExceptionMs);
     return;
   }
-  const std::string addr = BrokerAddr(request->queue.broker_name);
-  if (addr.empty()) {
-    ORBIT_LOG_WARN("consumer {}: broker {} unknown; pull of {} later", group_,
-                   request->queue.broker_name, request->queue.ToString());
-    PullLater(request, kPullDelayWhenBrokerGoneMs);
-    return;
-  }
   PullRequestSpec spec;
   spec.consumer_group = group_;
   spec.queue = request->queue;
@@ -505,22 +484,16 @@ void PushConsumerImpl::PullMessage(const std::shared_ptr<PullRequest>& request) 
   spec.sub_version = sub->sub_version;
   spec.expression_type = sub->expression_type;
   spec.suspend_timeout_ms = kBrokerSuspendMaxTimeMs;
-  instance_->InvokeAsync(
-      addr, BuildPullRequest(spec), kConsumerTimeoutWhenSuspendMs,
-      [weak = weak(), request, sub = std::move(*sub)](Result<RemotingCommand> answer) {
-        if (auto self = weak.lock()) {
-          self->OnPullAnswer(request, sub, std::move(answer));
-        }
-      });
+  api_->PullAsync(spec, *sub, kConsumerTimeoutWhenSuspendMs,
+                  [weak = weak(), request](Result<PullResult> result) {
+                    if (auto self = weak.lock()) self->OnPullAnswer(request, std::move(result));
+                  });
 }
 
 void PushConsumerImpl::OnPullAnswer(const std::shared_ptr<PullRequest>& request,
-                                    const protocol::SubscriptionData& subscription,
-                                    Result<RemotingCommand> answer) {
+                                    Result<PullResult> result) {
   if (!Running()) return;
   const MessageQueue& mq = request->queue;
-  Result<PullResult> result = answer.ok() ? ProcessPullResponse(*answer, mq, subscription)
-                                          : Result<PullResult>(answer.status());
   if (!result.ok()) {
     ORBIT_LOG_WARN("consumer {}: pull of {} failed: {}", group_, mq.ToString(),
                    result.status().ToString());
@@ -800,28 +773,10 @@ bool PushConsumerImpl::CheckReconsumeTimes(std::vector<MessageExt>& msgs) {
   return suspend;
 }
 
-Message PushConsumerImpl::RetryMessage(const MessageExt& msg, int32_t reconsume_times) const {
-  Message back(RetryTopic(group_), msg.body());
-  for (const auto& [name, value] : msg.properties()) back.PutPropertyUnchecked(name, value);
-  auto origin = msg.GetProperty(protocol::kPropertyOriginMessageId);
-  back.PutPropertyUnchecked(std::string(protocol::kPropertyOriginMessageId),
-                            origin && !origin->empty() ? *origin : msg.msg_id);
-  back.set_flag(msg.flag());
-  back.PutPropertyUnchecked(std::string(protocol::kPropertyRetryTopic),
-                            WrapNamespace(config_.name_space, msg.topic()));
-  back.PutPropertyUnchecked(std::string(protocol::kPropertyReconsumeTime),
-                            std::to_string(reconsume_times));
-  back.PutPropertyUnchecked(std::string(protocol::kPropertyMaxReconsumeTimes),
-                            std::to_string(MaxReconsumeTimes()));
-  back.ClearProperty(kPropertyTransactionPrepared);
-  back.set_delay_time_level(3 + msg.reconsume_times);
-  return back;
-}
-
 bool PushConsumerImpl::SendBackOrderly(const MessageExt& msg) {
-  auto producer = InnerProducer();
-  if (!producer.ok()) return false;
-  auto sent = (*producer)->Send(RetryMessage(msg, msg.reconsume_times));
+  auto sent = api_->SendThroughProducer(
+      api_->RetryMessage(msg, WrapNamespace(config_.name_space, msg.topic()), msg.reconsume_times,
+                         MaxReconsumeTimes()));
   if (!sent.ok()) {
     ORBIT_LOG_WARN("consumer {}: message {} not sent back: {}", group_, msg.msg_id,
                    sent.status().ToString());
@@ -855,102 +810,12 @@ void PushConsumerImpl::TryLockLaterAndReconsume(const std::shared_ptr<ProcessQue
 // ---------------------------------------------------------------------------------------------
 // Broker calls
 
-std::string PushConsumerImpl::BrokerAddr(const std::string& broker_name) const {
-  return instance_->FindBrokerAddressInSubscribe(broker_name);
-}
-
-Result<RemotingCommand> PushConsumerImpl::InvokeBroker(const std::string& broker_name,
-                                                       RemotingCommand request, int64_t timeout_ms,
-                                                       bool oneway) {
-  std::string addr = instance_->FindBrokerAddressInPublish(broker_name);
-  if (addr.empty()) addr = BrokerAddr(broker_name);
-  if (addr.empty()) {
-    return Status(ErrorCode::kNoRoute, "The broker[" + broker_name + "] not exist");
-  }
-  if (oneway) {
-    ORBIT_RETURN_IF_ERROR(instance_->InvokeOneway(addr, std::move(request)));
-    return RemotingCommand{};
-  }
-  return instance_->InvokeSync(addr, std::move(request), timeout_ms);
-}
-
-Result<int64_t> PushConsumerImpl::MaxOffset(const MessageQueue& mq) {
-  RemotingCommand request = RemotingCommand::Request(RequestCode::kGetMaxOffset);
-  protocol::GetMaxOffsetRequestHeader h;
-  h.topic = mq.topic;
-  h.queue_id = mq.queue_id;
-  h.Encode(&request.ext_fields);
-  ORBIT_ASSIGN_OR_RETURN(
-      RemotingCommand response,
-      InvokeBroker(mq.broker_name, std::move(request), config_.mq_client_api_timeout_ms, false));
-  if (response.code != ResponseCode::kSuccess) {
-    return Status::Remote(response.code, response.remark.value_or(""));
-  }
-  ORBIT_ASSIGN_OR_RETURN(auto header,
-                         protocol::GetMaxOffsetResponseHeader::Decode(response.ext_fields));
-  return header.offset;
-}
-
-Result<int64_t> PushConsumerImpl::SearchOffset(const MessageQueue& mq, int64_t timestamp_ms) {
-  RemotingCommand request = RemotingCommand::Request(RequestCode::kSearchOffsetByTimestamp);
-  protocol::SearchOffsetRequestHeader h;
-  h.topic = mq.topic;
-  h.queue_id = mq.queue_id;
-  h.timestamp = timestamp_ms;
-  h.Encode(&request.ext_fields);
-  ORBIT_ASSIGN_OR_RETURN(
-      RemotingCommand response,
-      InvokeBroker(mq.broker_name, std::move(request), config_.mq_client_api_timeout_ms, false));
-  if (response.code != ResponseCode::kSuccess) {
-    return Status::Remote(response.code, response.remark.value_or(""));
-  }
-  ORBIT_ASSIGN_OR_RETURN(auto header,
-                         protocol::SearchOffsetResponseHeader::Decode(response.ext_fields));
-  return header.offset;
-}
-
-Result<std::set<MessageQueue>> PushConsumerImpl::LockBatch(const std::string& broker_name,
-                                                           const std::set<MessageQueue>& mqs) {
-  protocol::LockBatchRequestBody body;
-  body.consumer_group = group_;
-  body.client_id = client_id_;
-  for (const auto& mq : mqs) body.mq_set.push_back(ToProtocol(mq));
-  RemotingCommand request = RemotingCommand::Request(RequestCode::kLockBatchMq);
-  request.body = body.Encode();
-  ORBIT_ASSIGN_OR_RETURN(RemotingCommand response, InvokeBroker(broker_name, std::move(request),
-                                                                kLockRequestTimeoutMs, false));
-  if (response.code != ResponseCode::kSuccess) {
-    return Status::Remote(response.code, response.remark.value_or(""));
-  }
-  ORBIT_ASSIGN_OR_RETURN(auto locked, protocol::LockBatchResponseBody::Decode(response.body));
-  std::set<MessageQueue> out;
-  for (const auto& mq : locked.lock_ok_mq_set) {
-    out.insert(MessageQueue{mq.topic, mq.broker_name, mq.queue_id});
-  }
-  return out;
-}
-
-void PushConsumerImpl::UnlockBatch(const std::string& broker_name,
-                                   const std::set<MessageQueue>& mqs, bool oneway) {
-  protocol::UnlockBatchRequestBody body;
-  body.consumer_group = group_;
-  body.client_id = client_id_;
-  for (const auto& mq : mqs) body.mq_set.push_back(ToProtocol(mq));
-  RemotingCommand request = RemotingCommand::Request(RequestCode::kUnlockBatchMq);
-  request.body = body.Encode();
-  auto response = InvokeBroker(broker_name, std::move(request), kLockRequestTimeoutMs, oneway);
-  if (!response.ok()) {
-    ORBIT_LOG_WARN("consumer {}: unlock of {} queues at {} failed: {}", group_, mqs.size(),
-                   broker_name, response.status().ToString());
-  }
-}
-
 void PushConsumerImpl::LockAll() {
   if (!Running()) return;
   std::map<std::string, std::set<MessageQueue>> by_broker;
   for (const auto& [mq, pq] : rebalancer_->ProcessQueues()) by_broker[mq.broker_name].insert(mq);
   for (const auto& [broker, mqs] : by_broker) {
-    auto locked = LockBatch(broker, mqs);
+    auto locked = api_->LockBatch(broker, mqs);
     if (!locked.ok()) {
       ORBIT_LOG_WARN("consumer {}: re-lock at {} failed: {}", group_, broker,
                      locked.status().ToString());
@@ -976,56 +841,14 @@ void PushConsumerImpl::UnlockAll() {
     by_broker[mq.broker_name].insert(mq);
     pq->set_locked(false);
   }
-  for (const auto& [broker, mqs] : by_broker) UnlockBatch(broker, mqs, false);
-}
-
-Result<std::shared_ptr<Producer>> PushConsumerImpl::InnerProducer() {
-  MutexLock lock(mu_);
-  if (inner_producer_) return inner_producer_;
-  ProducerConfig pc;
-  static_cast<ClientConfig&>(pc) = config_;
-  pc.group = std::string(kInnerProducerGroup);
-  // Its own client instance: the group may be in use by another consumer of this one.
-  pc.instance_name.clear();
-  auto producer = std::make_shared<Producer>(pc);
-  ORBIT_RETURN_IF_ERROR(producer->Start());
-  inner_producer_ = producer;
-  return producer;
+  for (const auto& [broker, mqs] : by_broker) api_->UnlockBatch(broker, mqs, false);
 }
 
 Status PushConsumerImpl::SendMessageBack(const MessageExt& msg, int32_t delay_level,
                                          const std::string& broker_name) {
   if (!Running()) return Status(ErrorCode::kNotRunning, "the consumer is not running");
-  std::string addr =
-      broker_name.empty() ? msg.store_host : instance_->FindBrokerAddressInPublish(broker_name);
-  if (addr.empty()) addr = msg.store_host;
-  RemotingCommand request = RemotingCommand::Request(RequestCode::kConsumerSendMsgBack);
-  protocol::ConsumerSendMsgBackRequestHeader h;
-  h.offset = msg.commit_log_offset;
-  h.group = group_;
-  h.delay_level = delay_level;
-  h.origin_msg_id = msg.msg_id;
-  h.origin_topic = WrapNamespace(config_.name_space, msg.topic());
-  h.unit_mode = false;
-  h.max_reconsume_times = MaxReconsumeTimes();
-  h.Encode(&request.ext_fields);
-  auto response = instance_->InvokeSync(addr, std::move(request), kSendBackTimeoutMs);
-  Status first;
-  if (!response.ok()) {
-    first = response.status();
-  } else if (response->code != ResponseCode::kSuccess) {
-    first = Status::Remote(response->code, response->remark.value_or(""));
-  } else {
-    return Status::Ok();
-  }
-  ORBIT_LOG_WARN("consumer {}: send back of {} to {} failed ({}); resent to the retry topic",
-                 group_, msg.msg_id, addr, first.ToString());
-  // Java's fallback: the message to %RETRY%<group> through a producer, with the counts the
-  // broker would have set.
-  ORBIT_ASSIGN_OR_RETURN(std::shared_ptr<Producer> producer, InnerProducer());
-  auto sent = producer->Send(RetryMessage(msg, msg.reconsume_times + 1));
-  if (!sent.ok()) return sent.status();
-  return Status::Ok();
+  return api_->SendMessageBack(msg, WrapNamespace(config_.name_space, msg.topic()), delay_level,
+                               broker_name, MaxReconsumeTimes());
 }
 
 }  // namespace orbit::client

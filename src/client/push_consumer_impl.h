@@ -32,6 +32,7 @@
 #include "base/thread_annotations.h"
 #include "base/thread_pool.h"
 #include "client/client_instance.h"
+#include "client/consumer_broker_api.h"
 #include "client/offset_store.h"
 #include "client/process_queue.h"
 #include "client/pull_flow_control.h"
@@ -40,10 +41,6 @@
 #include "orbit/producer.h"
 
 namespace orbit::client {
-
-// "%RETRY%<group>" and "%DLQ%<group>".
-std::string RetryTopic(const std::string& group);
-std::string DlqTopic(const std::string& group);
 
 class PushConsumerImpl : public ConsumerListener,
                          public RebalanceDeps,
@@ -105,9 +102,7 @@ class PushConsumerImpl : public ConsumerListener,
   // Java's pullMessage: flow control, then PULL_MESSAGE async.
   void PullMessage(const std::shared_ptr<PullRequest>& request);
   void PullLater(const std::shared_ptr<PullRequest>& request, int64_t delay_ms);
-  void OnPullAnswer(const std::shared_ptr<PullRequest>& request,
-                    const protocol::SubscriptionData& subscription,
-                    Result<protocol::RemotingCommand> answer);
+  void OnPullAnswer(const std::shared_ptr<PullRequest>& request, Result<PullResult> result);
   // Java's correctTagsOffset: an empty queue's offset follows the pulls.
   void CorrectTagsOffset(const PullRequest& request);
 
@@ -129,9 +124,6 @@ class PushConsumerImpl : public ConsumerListener,
   // Orderly, past max reconsume times: to the retry topic with the count (the broker moves it
   // to the DLQ).
   bool SendBackOrderly(const MessageExt& msg);
-  // A failed message as sent to %RETRY%<group> by a producer (when the broker refused it back,
-  // or orderly past the max): the message's properties plus the counts the broker would set.
-  Message RetryMessage(const MessageExt& msg, int32_t reconsume_times) const;
   std::shared_ptr<std::mutex> QueueLock(const MessageQueue& mq) ORBIT_EXCLUDES(mu_);
   // Java's resetRetryAndNamespace: a message from the retry topic gets its original topic.
   void ResetRetryTopic(std::vector<MessageExt>& msgs) const;
@@ -139,26 +131,16 @@ class PushConsumerImpl : public ConsumerListener,
   void CleanExpiredMessages();
 
   // ---- broker calls ----
-  std::string BrokerAddr(const std::string& broker_name) const;
-  Result<protocol::RemotingCommand> InvokeBroker(const std::string& broker_name,
-                                                 protocol::RemotingCommand request,
-                                                 int64_t timeout_ms, bool oneway);
-  Result<int64_t> MaxOffset(const MessageQueue& mq);
-  Result<int64_t> SearchOffset(const MessageQueue& mq, int64_t timestamp_ms);
-  // LOCK_BATCH_MQ of `mqs` (one broker); the ones locked.
-  Result<std::set<MessageQueue>> LockBatch(const std::string& broker_name,
-                                           const std::set<MessageQueue>& mqs);
-  void UnlockBatch(const std::string& broker_name, const std::set<MessageQueue>& mqs, bool oneway);
   // Orderly, clustering: re-locks every held queue (every 20 s) and marks the answers.
   void LockAll();
   void UnlockAll();
-  Result<std::shared_ptr<Producer>> InnerProducer() ORBIT_EXCLUDES(mu_);
 
   const PushConsumerConfig config_;
   std::atomic<ServiceState> state_{ServiceState::kCreateJust};
   std::atomic<bool> paused_{false};
   std::string client_id_;
   std::shared_ptr<ClientInstance> instance_;
+  std::unique_ptr<ConsumerBrokerApi> api_;
   std::unique_ptr<OffsetBrokerApi> offset_api_;
   std::unique_ptr<OffsetStore> offset_store_;
   std::unique_ptr<Rebalancer> rebalancer_;
@@ -175,7 +157,6 @@ class PushConsumerImpl : public ConsumerListener,
 
   mutable Mutex mu_;
   std::map<std::string, protocol::SubscriptionData> subscriptions_ ORBIT_GUARDED_BY(mu_);
-  std::shared_ptr<Producer> inner_producer_ ORBIT_GUARDED_BY(mu_);
   // Orderly: one consume thread per queue at a time (Java's MessageQueueLock).
   std::map<MessageQueue, std::shared_ptr<std::mutex>> queue_locks_ ORBIT_GUARDED_BY(mu_);
 };

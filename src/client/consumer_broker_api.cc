@@ -1,0 +1,263 @@
+#include "client/consumer_broker_api.h"
+
+#include <utility>
+
+#include "base/log.h"
+#include "protocol/bodies_consumer.h"
+#include "protocol/codes.h"
+#include "protocol/headers_consumer.h"
+#include "protocol/headers_pull.h"
+#include "protocol/properties.h"
+
+namespace orbit::client {
+
+using protocol::RemotingCommand;
+using protocol::RequestCode;
+using protocol::ResponseCode;
+
+namespace {
+
+constexpr int64_t kLockRequestTimeoutMs = 1000;
+constexpr int64_t kSendBackTimeoutMs = 5000;
+constexpr std::string_view kInnerProducerGroup = "CLIENT_INNER_PRODUCER";
+constexpr std::string_view kPropertyTransactionPrepared = "TRAN_MSG";
+
+protocol::MessageQueue ToProtocol(const MessageQueue& mq) {
+  return protocol::MessageQueue{mq.topic, mq.broker_name, mq.queue_id};
+}
+
+Status RemoteError(const RemotingCommand& response) {
+  return Status::Remote(response.code, response.remark.value_or(""));
+}
+
+}  // namespace
+
+std::string RetryTopic(const std::string& group) { return "%RETRY%" + group; }
+std::string DlqTopic(const std::string& group) { return "%DLQ%" + group; }
+
+ConsumerBrokerApi::ConsumerBrokerApi(std::shared_ptr<ClientInstance> instance, ClientConfig config,
+                                     std::string group, std::string client_id)
+    : instance_(std::move(instance)),
+      config_(std::move(config)),
+      group_(std::move(group)),
+      client_id_(std::move(client_id)) {}
+
+ConsumerBrokerApi::~ConsumerBrokerApi() { StopProducer(); }
+
+void ConsumerBrokerApi::StopProducer() {
+  std::shared_ptr<Producer> producer;
+  {
+    MutexLock lock(mu_);
+    producer = std::move(producer_);
+  }
+  if (producer) producer->Shutdown();
+}
+
+Result<RemotingCommand> ConsumerBrokerApi::Invoke(const std::string& broker_name,
+                                                  RemotingCommand request, int64_t timeout_ms,
+                                                  bool oneway) {
+  std::string addr = instance_->FindBrokerAddressInPublish(broker_name);
+  if (addr.empty()) addr = instance_->FindBrokerAddressInSubscribe(broker_name);
+  if (addr.empty()) {
+    return Status(ErrorCode::kNoRoute, "The broker[" + broker_name + "] not exist");
+  }
+  if (oneway) {
+    ORBIT_RETURN_IF_ERROR(instance_->InvokeOneway(addr, std::move(request)));
+    return RemotingCommand{};
+  }
+  return instance_->InvokeSync(addr, std::move(request), timeout_ms);
+}
+
+OffsetRequestSender ConsumerBrokerApi::OffsetSender() {
+  return
+      [this](const std::string& broker_name, RemotingCommand request, int64_t timeout_ms,
+             bool oneway) { return Invoke(broker_name, std::move(request), timeout_ms, oneway); };
+}
+
+namespace {
+
+// GET_MAX_OFFSET / GET_MIN_OFFSET / SEARCH_OFFSET / GET_EARLIEST_MSG_STORETIME share a shape:
+// a header naming the queue, a header with one number back.
+template <typename RequestHeader, typename ResponseHeader, typename Field>
+Result<int64_t> QueueNumber(ConsumerBrokerApi& api, int32_t code, RequestHeader h,
+                            const MessageQueue& mq, int64_t timeout_ms, Field field) {
+  h.topic = mq.topic;
+  h.queue_id = mq.queue_id;
+  RemotingCommand request = RemotingCommand::Request(code);
+  h.Encode(&request.ext_fields);
+  ORBIT_ASSIGN_OR_RETURN(RemotingCommand response,
+                         api.Invoke(mq.broker_name, std::move(request), timeout_ms, false));
+  if (response.code != ResponseCode::kSuccess) return RemoteError(response);
+  ORBIT_ASSIGN_OR_RETURN(ResponseHeader header, ResponseHeader::Decode(response.ext_fields));
+  return header.*field;
+}
+
+}  // namespace
+
+Result<int64_t> ConsumerBrokerApi::MaxOffset(const MessageQueue& mq) {
+  return QueueNumber<protocol::GetMaxOffsetRequestHeader, protocol::GetMaxOffsetResponseHeader>(
+      *this, RequestCode::kGetMaxOffset, {}, mq, config_.mq_client_api_timeout_ms,
+      &protocol::GetMaxOffsetResponseHeader::offset);
+}
+
+Result<int64_t> ConsumerBrokerApi::MinOffset(const MessageQueue& mq) {
+  return QueueNumber<protocol::GetMinOffsetRequestHeader, protocol::GetMinOffsetResponseHeader>(
+      *this, RequestCode::kGetMinOffset, {}, mq, config_.mq_client_api_timeout_ms,
+      &protocol::GetMinOffsetResponseHeader::offset);
+}
+
+Result<int64_t> ConsumerBrokerApi::SearchOffset(const MessageQueue& mq, int64_t timestamp_ms) {
+  protocol::SearchOffsetRequestHeader h;
+  h.timestamp = timestamp_ms;
+  return QueueNumber<protocol::SearchOffsetRequestHeader, protocol::SearchOffsetResponseHeader>(
+      *this, RequestCode::kSearchOffsetByTimestamp, h, mq, config_.mq_client_api_timeout_ms,
+      &protocol::SearchOffsetResponseHeader::offset);
+}
+
+Result<int64_t> ConsumerBrokerApi::EarliestMsgStoreTime(const MessageQueue& mq) {
+  return QueueNumber<protocol::GetEarliestMsgStoretimeRequestHeader,
+                     protocol::GetEarliestMsgStoretimeResponseHeader>(
+      *this, RequestCode::kGetEarliestMsgStoretime, {}, mq, config_.mq_client_api_timeout_ms,
+      &protocol::GetEarliestMsgStoretimeResponseHeader::timestamp);
+}
+
+void ConsumerBrokerApi::PullAsync(const PullRequestSpec& spec,
+                                  const protocol::SubscriptionData& subscription,
+                                  int64_t timeout_ms,
+                                  std::function<void(Result<PullResult>)> callback) {
+  const std::string addr = instance_->FindBrokerAddressInSubscribe(spec.queue.broker_name);
+  if (addr.empty()) {
+    callback(Status(ErrorCode::kNoRoute, "The broker[" + spec.queue.broker_name + "] not exist"));
+    return;
+  }
+  instance_->InvokeAsync(addr, BuildPullRequest(spec), timeout_ms,
+                         [queue = spec.queue, subscription,
+                          callback = std::move(callback)](Result<RemotingCommand> answer) {
+                           if (!answer.ok()) {
+                             callback(answer.status());
+                             return;
+                           }
+                           callback(ProcessPullResponse(*answer, queue, subscription));
+                         });
+}
+
+Result<PullResult> ConsumerBrokerApi::PullSync(const PullRequestSpec& spec,
+                                               const protocol::SubscriptionData& subscription,
+                                               int64_t timeout_ms) {
+  const std::string addr = instance_->FindBrokerAddressInSubscribe(spec.queue.broker_name);
+  if (addr.empty()) {
+    return Status(ErrorCode::kNoRoute, "The broker[" + spec.queue.broker_name + "] not exist");
+  }
+  ORBIT_ASSIGN_OR_RETURN(RemotingCommand answer,
+                         instance_->InvokeSync(addr, BuildPullRequest(spec), timeout_ms));
+  return ProcessPullResponse(answer, spec.queue, subscription);
+}
+
+Result<std::set<MessageQueue>> ConsumerBrokerApi::LockBatch(const std::string& broker_name,
+                                                            const std::set<MessageQueue>& mqs) {
+  protocol::LockBatchRequestBody body;
+  body.consumer_group = group_;
+  body.client_id = client_id_;
+  for (const auto& mq : mqs) body.mq_set.push_back(ToProtocol(mq));
+  RemotingCommand request = RemotingCommand::Request(RequestCode::kLockBatchMq);
+  request.body = body.Encode();
+  ORBIT_ASSIGN_OR_RETURN(RemotingCommand response,
+                         Invoke(broker_name, std::move(request), kLockRequestTimeoutMs, false));
+  if (response.code != ResponseCode::kSuccess) return RemoteError(response);
+  ORBIT_ASSIGN_OR_RETURN(auto locked, protocol::LockBatchResponseBody::Decode(response.body));
+  std::set<MessageQueue> out;
+  for (const auto& mq : locked.lock_ok_mq_set) {
+    out.insert(MessageQueue{mq.topic, mq.broker_name, mq.queue_id});
+  }
+  return out;
+}
+
+void ConsumerBrokerApi::UnlockBatch(const std::string& broker_name,
+                                    const std::set<MessageQueue>& mqs, bool oneway) {
+  protocol::UnlockBatchRequestBody body;
+  body.consumer_group = group_;
+  body.client_id = client_id_;
+  for (const auto& mq : mqs) body.mq_set.push_back(ToProtocol(mq));
+  RemotingCommand request = RemotingCommand::Request(RequestCode::kUnlockBatchMq);
+  request.body = body.Encode();
+  auto response = Invoke(broker_name, std::move(request), kLockRequestTimeoutMs, oneway);
+  if (!response.ok()) {
+    ORBIT_LOG_WARN("consumer {}: unlock of {} queues at {} failed: {}", group_, mqs.size(),
+                   broker_name, response.status().ToString());
+  } else if (!oneway && response->code != ResponseCode::kSuccess) {
+    ORBIT_LOG_WARN("consumer {}: unlock at {} refused: {}", group_, broker_name,
+                   RemoteError(*response).ToString());
+  }
+}
+
+Message ConsumerBrokerApi::RetryMessage(const MessageExt& msg, const std::string& origin_topic,
+                                        int32_t reconsume_times,
+                                        int32_t max_reconsume_times) const {
+  Message back(RetryTopic(group_), msg.body());
+  for (const auto& [name, value] : msg.properties()) back.PutPropertyUnchecked(name, value);
+  auto origin = msg.GetProperty(protocol::kPropertyOriginMessageId);
+  back.PutPropertyUnchecked(std::string(protocol::kPropertyOriginMessageId),
+                            origin && !origin->empty() ? *origin : msg.msg_id);
+  back.set_flag(msg.flag());
+  back.PutPropertyUnchecked(std::string(protocol::kPropertyRetryTopic), origin_topic);
+  back.PutPropertyUnchecked(std::string(protocol::kPropertyReconsumeTime),
+                            std::to_string(reconsume_times));
+  back.PutPropertyUnchecked(std::string(protocol::kPropertyMaxReconsumeTimes),
+                            std::to_string(max_reconsume_times));
+  back.ClearProperty(kPropertyTransactionPrepared);
+  back.set_delay_time_level(3 + msg.reconsume_times);
+  return back;
+}
+
+Result<SendResult> ConsumerBrokerApi::SendThroughProducer(const Message& msg) {
+  std::shared_ptr<Producer> producer;
+  {
+    MutexLock lock(mu_);
+    if (!producer_) {
+      ProducerConfig pc;
+      static_cast<ClientConfig&>(pc) = config_;
+      pc.group = std::string(kInnerProducerGroup);
+      // Its own client instance: the group may be in use by another consumer of this one.
+      pc.instance_name.clear();
+      auto created = std::make_shared<Producer>(pc);
+      ORBIT_RETURN_IF_ERROR(created->Start());
+      producer_ = std::move(created);
+    }
+    producer = producer_;
+  }
+  return producer->Send(msg);
+}
+
+Status ConsumerBrokerApi::SendMessageBack(const MessageExt& msg, const std::string& origin_topic,
+                                          int32_t delay_level, const std::string& broker_name,
+                                          int32_t max_reconsume_times) {
+  std::string addr =
+      broker_name.empty() ? msg.store_host : instance_->FindBrokerAddressInPublish(broker_name);
+  if (addr.empty()) addr = msg.store_host;
+  RemotingCommand request = RemotingCommand::Request(RequestCode::kConsumerSendMsgBack);
+  protocol::ConsumerSendMsgBackRequestHeader h;
+  h.offset = msg.commit_log_offset;
+  h.group = group_;
+  h.delay_level = delay_level;
+  h.origin_msg_id = msg.msg_id;
+  h.origin_topic = origin_topic;
+  h.unit_mode = false;
+  h.max_reconsume_times = max_reconsume_times;
+  h.Encode(&request.ext_fields);
+  auto response = instance_->InvokeSync(addr, std::move(request), kSendBackTimeoutMs);
+  Status first;
+  if (!response.ok()) {
+    first = response.status();
+  } else if (response->code != ResponseCode::kSuccess) {
+    first = RemoteError(*response);
+  } else {
+    return Status::Ok();
+  }
+  ORBIT_LOG_WARN("consumer {}: send back of {} to {} failed ({}); resent to the retry topic",
+                 group_, msg.msg_id, addr, first.ToString());
+  auto sent = SendThroughProducer(
+      RetryMessage(msg, origin_topic, msg.reconsume_times + 1, max_reconsume_times));
+  return sent.ok() ? Status::Ok() : sent.status();
+}
+
+}  // namespace orbit::client
