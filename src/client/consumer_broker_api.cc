@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "base/log.h"
+#include "client/validators.h"
 #include "protocol/bodies_consumer.h"
 #include "protocol/codes.h"
 #include "protocol/headers_consumer.h"
@@ -19,6 +20,7 @@ namespace {
 
 constexpr int64_t kLockRequestTimeoutMs = 1000;
 constexpr int64_t kSendBackTimeoutMs = 5000;
+constexpr std::string_view kDefaultConsumerGroup = "DEFAULT_CONSUMER";
 constexpr std::string_view kInnerProducerGroup = "CLIENT_INNER_PRODUCER";
 constexpr std::string_view kPropertyTransactionPrepared = "TRAN_MSG";
 
@@ -53,11 +55,23 @@ void ConsumerBrokerApi::StopProducer() {
   if (producer) producer->Shutdown();
 }
 
+std::string ConsumerBrokerApi::FindAddress(const std::string& broker_name,
+                                           const std::string* topic) {
+  std::string addr = instance_->FindBrokerAddressInPublish(broker_name);
+  if (addr.empty()) addr = instance_->FindBrokerAddressInSubscribe(broker_name);
+  if (addr.empty() && topic != nullptr && !instance_->scheduler().InSchedulerThread()) {
+    // Java: the topic's route once more from the name server, then look again.
+    (void)instance_->UpdateTopicRoute(*topic);
+    addr = instance_->FindBrokerAddressInPublish(broker_name);
+    if (addr.empty()) addr = instance_->FindBrokerAddressInSubscribe(broker_name);
+  }
+  return addr;
+}
+
 Result<RemotingCommand> ConsumerBrokerApi::Invoke(const std::string& broker_name,
                                                   RemotingCommand request, int64_t timeout_ms,
                                                   bool oneway) {
-  std::string addr = instance_->FindBrokerAddressInPublish(broker_name);
-  if (addr.empty()) addr = instance_->FindBrokerAddressInSubscribe(broker_name);
+  std::string addr = FindAddress(broker_name, request.ext_fields.Find("topic"));
   if (addr.empty()) {
     return Status(ErrorCode::kNoRoute, "The broker[" + broker_name + "] not exist");
   }
@@ -144,7 +158,8 @@ void ConsumerBrokerApi::PullAsync(const PullRequestSpec& spec,
 Result<PullResult> ConsumerBrokerApi::PullSync(const PullRequestSpec& spec,
                                                const protocol::SubscriptionData& subscription,
                                                int64_t timeout_ms) {
-  const std::string addr = instance_->FindBrokerAddressInSubscribe(spec.queue.broker_name);
+  std::string addr = instance_->FindBrokerAddressInSubscribe(spec.queue.broker_name);
+  if (addr.empty()) addr = FindAddress(spec.queue.broker_name, &spec.queue.topic);
   if (addr.empty()) {
     return Status(ErrorCode::kNoRoute, "The broker[" + spec.queue.broker_name + "] not exist");
   }
@@ -258,6 +273,38 @@ Status ConsumerBrokerApi::SendMessageBack(const MessageExt& msg, const std::stri
   auto sent = SendThroughProducer(
       RetryMessage(msg, origin_topic, msg.reconsume_times + 1, max_reconsume_times));
   return sent.ok() ? Status::Ok() : sent.status();
+}
+
+Result<ConsumerParts> MakeConsumerParts(const ClientConfig& config, const std::string& group,
+                                        bool clustering,
+                                        const std::string& local_offset_store_dir) {
+  ORBIT_RETURN_IF_ERROR(ValidateGroup(group));
+  if (group == kDefaultConsumerGroup) {
+    return InvalidArgument("consumerGroup can not equal " + std::string(kDefaultConsumerGroup) +
+                           ", please specify another one");
+  }
+  ConsumerParts parts;
+  parts.group = WrapNamespace(config.name_space, group);
+  ClientConfig instance_config = config;
+  if (!clustering && instance_config.instance_name.empty()) {
+    // Java keeps "DEFAULT" for broadcasting consumers: the local offset file's path stays the
+    // same from one run to the next.
+    instance_config.instance_name = "DEFAULT";
+  }
+  parts.client_id = ClientInstance::BuildClientId(instance_config);
+  parts.instance = ClientInstance::GetOrCreate(instance_config, parts.client_id);
+  parts.api =
+      std::make_unique<ConsumerBrokerApi>(parts.instance, config, parts.group, parts.client_id);
+  if (clustering) {
+    parts.offset_api = std::make_unique<RemotingOffsetBrokerApi>(parts.api->OffsetSender());
+    parts.offset_store =
+        std::make_unique<RemoteBrokerOffsetStore>(parts.offset_api.get(), parts.group);
+  } else {
+    parts.offset_store = std::make_unique<LocalFileOffsetStore>(parts.client_id, parts.group,
+                                                                local_offset_store_dir);
+  }
+  ORBIT_RETURN_IF_ERROR(parts.offset_store->Load());
+  return parts;
 }
 
 }  // namespace orbit::client

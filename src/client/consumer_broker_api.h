@@ -83,6 +83,11 @@ class ConsumerBrokerApi {
   void StopProducer() ORBIT_EXCLUDES(mu_);
 
  private:
+  // The master of `broker_name` (else any address); when unknown and `topic` is given, the
+  // topic's route is fetched again first (not on the instance's scheduler thread, where routes
+  // are refreshed anyway).
+  std::string FindAddress(const std::string& broker_name, const std::string* topic);
+
   const std::shared_ptr<ClientInstance> instance_;
   const ClientConfig config_;
   const std::string group_;
@@ -90,5 +95,21 @@ class ConsumerBrokerApi {
   Mutex mu_;
   std::shared_ptr<Producer> producer_ ORBIT_GUARDED_BY(mu_);
 };
+
+// What every consumer kind sets up at start: its group (with the namespace), client id, client
+// instance, broker calls and offset store (remote in clustering, the local file in
+// broadcasting, loaded).
+struct ConsumerParts {
+  std::string group;
+  std::string client_id;
+  std::shared_ptr<ClientInstance> instance;
+  std::unique_ptr<ConsumerBrokerApi> api;
+  std::unique_ptr<OffsetBrokerApi> offset_api;
+  std::unique_ptr<OffsetStore> offset_store;
+};
+// kInvalidArgument for a bad group name or DEFAULT_CONSUMER; the offset store's error when its
+// file cannot be read.
+Result<ConsumerParts> MakeConsumerParts(const ClientConfig& config, const std::string& group,
+                                        bool clustering, const std::string& local_offset_store_dir);
 
 }  // namespace orbit::client
