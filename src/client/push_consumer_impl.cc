@@ -31,7 +31,6 @@ constexpr int64_t kConsumeRetryDelayMs = 5000;            // submitConsumeReques
 constexpr int64_t kMaxTimeConsumeContinuouslyMs = 60000;  // orderly, per queue and round
 constexpr int64_t kUnlockDelayMs = 20000;                 // orderly, a queue still holding messages
 constexpr int32_t kDefaultMaxReconsumeTimes = 16;
-constexpr std::string_view kDefaultConsumerGroup = "DEFAULT_CONSUMER";
 
 int64_t WallMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -155,11 +154,6 @@ Status PushConsumerImpl::Start() {
                   std::string("The PushConsumer service state not OK, maybe started once, ") +
                       ServiceStateName(expected));
   }
-  ORBIT_RETURN_IF_ERROR(ValidateGroup(config_.group));
-  if (config_.group == kDefaultConsumerGroup) {
-    return InvalidArgument("consumerGroup can not equal " + std::string(kDefaultConsumerGroup) +
-                           ", please specify another one");
-  }
   if (!concurrent_listener_ && !orderly_listener_) {
     return InvalidArgument("no message listener: call RegisterListener before Start");
   }
@@ -193,34 +187,21 @@ Status PushConsumerImpl::Start() {
     consume_timestamp_ms_ = WallMillis() - 30 * 60 * 1000;
   }
 
-  group_ = WrapNamespace(config_.name_space, config_.group);
-  ClientConfig instance_config = config_;
-  if (!clustering() && instance_config.instance_name.empty()) {
-    // Java keeps "DEFAULT" for broadcasting consumers: the local offset file's path stays the
-    // same from one run to the next.
-    instance_config.instance_name = "DEFAULT";
-  }
-  client_id_ = ClientInstance::BuildClientId(instance_config);
-  instance_ = ClientInstance::GetOrCreate(instance_config, client_id_);
-  api_ = std::make_unique<ConsumerBrokerApi>(instance_, config_, group_, client_id_);
-
+  ORBIT_ASSIGN_OR_RETURN(
+      ConsumerParts parts,
+      MakeConsumerParts(config_, config_.group, clustering(), config_.local_offset_store_dir));
+  group_ = std::move(parts.group);
+  client_id_ = std::move(parts.client_id);
+  instance_ = std::move(parts.instance);
+  api_ = std::move(parts.api);
+  offset_api_ = std::move(parts.offset_api);
+  offset_store_ = std::move(parts.offset_store);
   if (clustering()) {
     // The retry topic of the group is always subscribed (Java's copySubscription).
     ORBIT_ASSIGN_OR_RETURN(protocol::SubscriptionData retry,
                            BuildSubscription(RetryTopic(group_), "*", WallMillis()));
     MutexLock lock(mu_);
     subscriptions_[retry.topic] = std::move(retry);
-  }
-  if (clustering()) {
-    offset_api_ = std::make_unique<RemotingOffsetBrokerApi>(api_->OffsetSender());
-    offset_store_ = std::make_unique<RemoteBrokerOffsetStore>(offset_api_.get(), group_);
-  } else {
-    offset_store_ =
-        std::make_unique<LocalFileOffsetStore>(client_id_, group_, config_.local_offset_store_dir);
-  }
-  if (Status st = offset_store_->Load(); !st.ok()) {
-    instance_.reset();
-    return st;
   }
   std::shared_ptr<AllocateStrategy> strategy =
       config_.allocate_strategy ? config_.allocate_strategy : AllocateAveragely();
