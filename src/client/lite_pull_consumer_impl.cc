@@ -259,9 +259,9 @@ void LitePullConsumerImpl::Shutdown() {
     cache_cv_.notify_all();  // pollers return
   }
   if (config_.auto_commit) CommitToMemory();
+  PersistOffsets();
   instance_->UnregisterConsumer(group_);
   api_->StopProducer();
-  PersistOffsets();
   MutexLock lock(mu_);
   for (const auto& [mq, qs] : queues_) qs->pq->set_dropped(true);
   cache_.clear();

@@ -93,9 +93,9 @@ Status PullConsumerImpl::Start() {
 void PullConsumerImpl::Shutdown() {
   ServiceState expected = ServiceState::kRunning;
   if (!state_.compare_exchange_strong(expected, ServiceState::kShutdownAlready)) return;
+  PersistOffsets();
   instance_->UnregisterConsumer(group_);
   api_->StopProducer();
-  PersistOffsets();
   instance_.reset();
   ORBIT_LOG_INFO("pull consumer {} shut down", group_);
 }

@@ -268,12 +268,12 @@ void PushConsumerImpl::Shutdown() {
                    config_.await_termination_millis_when_shutdown);
   }
   if (orderly() && clustering()) UnlockAll();
-  // Stops the rebalance of this consumer (and waits for one in progress), then tells the brokers.
+  // The offsets of what was consumed go first (oneway, on the connection the unregister request
+  // then takes): the consumers that take the queues over read them.
+  PersistOffsets();
+  // Waits for a rebalance in progress (none starts: not running), then tells the brokers.
   instance_->UnregisterConsumer(group_);
   api_->StopProducer();
-  // The offsets of what was consumed; the brokers still know the group until the unregister
-  // request that follows on the same connection.
-  PersistOffsets();
   for (const auto& [mq, pq] : rebalancer_->ProcessQueues()) pq->set_dropped(true);
   instance_.reset();
   ORBIT_LOG_INFO("push consumer {} shut down", group_);
