@@ -6,8 +6,6 @@
 
 #include "apps/bench/producer_bench.h"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,14 +27,6 @@ namespace orbit::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// The client logs through spdlog's default logger, to stdout unless told otherwise: keep stdout
-// for the results.
-void SetupClientLogging(const std::string& level) {
-  auto logger = spdlog::stderr_color_mt("orbit-client");
-  spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(level));
-}
 
 // Random alphanumerics, as Apache's (RandomStringUtils.randomAlphanumeric).
 std::string RandomBody(int size) {

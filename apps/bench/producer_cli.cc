@@ -2,22 +2,10 @@
 // (-n -t -w -s -k -l -p -q -d -e -y -a -m, BatchProducer's -b); its boolean flags take an
 // optional value ("-k", "-k true", "-k false").
 
-#include <cstdlib>
-
+#include "apps/bench/cli_flags.h"
 #include "apps/bench/producer_bench.h"
 
 namespace orbit::bench {
-namespace {
-
-// An Apache-style boolean: "-k" alone means true.
-void AddBool(CLI::App* cmd, const std::string& names, bool* value, const std::string& help) {
-  cmd->add_option(names, *value, help + " (default: false; alone: true)")
-      ->expected(0, 1)
-      ->default_str("true")
-      ->option_text("[BOOL]");
-}
-
-}  // namespace
 
 CLI::App* AddProducerCommand(CLI::App& app, ProducerBenchOptions* o) {
   CLI::App* cmd =
@@ -36,7 +24,8 @@ CLI::App* AddProducerCommand(CLI::App& app, ProducerBenchOptions* o) {
   cmd->add_option("-s,--messageSize", o->message_size, "body size in bytes")
       ->capture_default_str()
       ->check(CLI::Range(1, 4 * 1024 * 1024));
-  AddBool(cmd, "-k,--keyEnable", &o->keys, "set KEYS (the send time in seconds) on every message");
+  AddApacheBool(cmd, "-k,--keyEnable", &o->keys,
+                "set KEYS (the send time in seconds) on every message");
   cmd->add_option("-l,--tagCount", o->tag_count, "tags tag0..tagN-1 in turn (0: no tag)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000000));
@@ -50,13 +39,13 @@ CLI::App* AddProducerCommand(CLI::App& app, ProducerBenchOptions* o) {
   cmd->add_option("--duration", o->duration_s, "stop after this many seconds (0: no limit)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 365.0 * 24 * 3600));
-  AddBool(cmd, "-d,--delayEnable", &o->delay_enable, "send delayed messages (level: -e)");
+  AddApacheBool(cmd, "-d,--delayEnable", &o->delay_enable, "send delayed messages (level: -e)");
   cmd->add_option("-e,--delayLevel", o->delay_level, "delay level with -d")
       ->capture_default_str()
       ->check(CLI::Range(1, 255));
   cmd->add_option("--delay", o->delay, "delay level of every message (same as -d -e LEVEL)")
       ->check(CLI::Range(1, 255));
-  AddBool(cmd, "-y,--asyncEnable,--async", &o->async, "pipelined async sends (see --window)");
+  AddApacheBool(cmd, "-y,--asyncEnable,--async", &o->async, "pipelined async sends (see --window)");
   cmd->add_option("--window", o->window, "async sends in flight per sender thread, at most")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
@@ -73,10 +62,11 @@ CLI::App* AddProducerCommand(CLI::App& app, ProducerBenchOptions* o) {
   cmd->add_option("--compress-level", o->compress_level, "with --compress: the codec's level")
       ->capture_default_str()
       ->check(CLI::Range(-5, 22));
-  AddBool(cmd, "-a,--aclEnable", &o->acl, "sign requests with ACL 1.0 (--accessKey/--secretKey)");
+  AddApacheBool(cmd, "-a,--aclEnable", &o->acl,
+                "sign requests with ACL 1.0 (--accessKey/--secretKey)");
   cmd->add_option("--accessKey", o->access_key, "ACL access key")->capture_default_str();
   cmd->add_option("--secretKey", o->secret_key, "ACL secret key")->capture_default_str();
-  AddBool(cmd, "-m,--msgTraceEnable", &o->trace, "message trace (not supported yet)");
+  AddApacheBool(cmd, "-m,--msgTraceEnable", &o->trace, "message trace (not supported yet)");
   cmd->add_flag("--transaction", o->transaction,
                 "transactional sends: each message in its own transaction, committed (Apache's "
                 "benchmark TransactionProducer; sync single messages only)");

@@ -2,20 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
-
 namespace orbit::bench {
 namespace {
-
-double PerSecond(uint64_t n, double seconds) {
-  return seconds > 0 ? static_cast<double>(n) / seconds : 0.0;
-}
-
-double QuantileMs(const HistogramSnapshot& h, double q) {
-  return UsToMs(static_cast<double>(h.ValueAtQuantile(q)));
-}
-
-double MaxMs(const HistogramSnapshot& h) { return UsToMs(static_cast<double>(h.max_us)); }
 
 double MibPerSecond(const ProducerBenchOptions& o, const ProducerOutcome& r) {
   return PerSecond(r.stats.ok_messages, r.seconds) * o.message_size / (1024.0 * 1024.0);
@@ -27,11 +15,7 @@ int ProducerExitCode(const StatsSnapshot& s) {
   return s.ok_messages > 0 && s.send_failed == 0 && s.response_failed == 0 ? 0 : 1;
 }
 
-std::string NamesrvOf(const ProducerBenchOptions& o) {
-  if (!o.namesrv.empty()) return o.namesrv;
-  const char* env = std::getenv("NAMESRV_ADDR");
-  return env != nullptr && *env != '\0' ? env : "127.0.0.1:9876";
-}
+std::string NamesrvOf(const ProducerBenchOptions& o) { return NamesrvOrDefault(o.namesrv); }
 
 std::string ProducerHeader(const ProducerBenchOptions& o) {
   return fmt::format(

@@ -1,9 +1,12 @@
 #include "apps/bench/report.h"
 
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <deque>
 
@@ -86,6 +89,18 @@ std::string WallClockString() {
   char buf[32];
   std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &local);
   return fmt::format("{},{:03d}", buf, static_cast<int>(millis));
+}
+
+std::string NamesrvOrDefault(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  const char* env = std::getenv("NAMESRV_ADDR");
+  return env != nullptr && *env != '\0' ? env : "127.0.0.1:9876";
+}
+
+void SetupClientLogging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("orbit-client");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(level));
 }
 
 void JsonWriter::Quoted(std::string_view s) {

@@ -1,6 +1,7 @@
 #pragma once
 
-// The periodic output of the load tools and the JSON writer of their summaries.
+// The periodic output of the load tools, the JSON writer of their summaries, and what every tool
+// sets up the same way (name servers, client logging, figures as printed).
 //
 // A Reporter samples the stats once per second on its own thread. It prints a progress line
 // every second (redrawn in place with '\r' when the output is a terminal, one plain line per
@@ -68,6 +69,23 @@ class Reporter {
 
 // "2024-05-01 12:00:00,123" in local time (Apache's UtilAll.timeMillisToHumanString2).
 std::string WallClockString();
+
+// The -n flag's value, else $NAMESRV_ADDR, else 127.0.0.1:9876.
+std::string NamesrvOrDefault(const std::string& flag);
+
+// The client logs through spdlog's default logger, to stdout unless told otherwise: sends it to
+// stderr at `level`, keeping stdout for the results. Once per process.
+void SetupClientLogging(const std::string& level);
+
+// Figures as the tools print them: a rate (0 over no time), and a histogram's quantile and
+// maximum in milliseconds.
+inline double PerSecond(uint64_t n, double seconds) {
+  return seconds > 0 ? static_cast<double>(n) / seconds : 0.0;
+}
+inline double QuantileMs(const HistogramSnapshot& h, double q) {
+  return UsToMs(static_cast<double>(h.ValueAtQuantile(q)));
+}
+inline double MaxMs(const HistogramSnapshot& h) { return UsToMs(static_cast<double>(h.max_us)); }
 
 // A compact JSON object writer for the summaries (one object, one line). Numbers that are not
 // finite are written as 0.

@@ -95,6 +95,7 @@ StatsSnapshot StatsSnapshot::Since(const StatsSnapshot& earlier) const {
   out.response_failed = response_failed - earlier.response_failed;
   out.in_flight = in_flight;
   out.latency = latency.Since(earlier.latency);
+  out.second_latency = second_latency.Since(earlier.second_latency);
   return out;
 }
 
@@ -113,6 +114,7 @@ StatsSnapshot BenchStats::Snapshot() const {
     s.response_failed += w->response_failed.load(std::memory_order_relaxed);
     s.in_flight += w->in_flight.load(std::memory_order_relaxed);
     w->latency.AddTo(&s.latency);
+    w->second_latency.AddTo(&s.second_latency);
   }
   return s;
 }

@@ -1,7 +1,8 @@
-// orbit-bench producer as a user runs it: the built program against an in-process cluster
-// (EmbeddedCluster), its JSON summary checked against what the broker stored; async, batch and
-// transactional runs, time limits and periodic reports, and the exit codes (0 ok, 1 failures,
-// 2 bad flags).
+// orbit-bench producer and consumer as a user runs them: the built program against an in-process
+// cluster (EmbeddedCluster), the producer's JSON summary checked against what the broker stored;
+// async, batch and transactional runs, time limits and periodic reports; the consumer draining
+// what the producer sent (concurrently and orderly); and the exit codes (0 ok, 1 failures or
+// count not reached, 2 bad flags).
 
 #include <gtest/gtest.h>
 
@@ -96,6 +97,44 @@ class BenchToolTest : public ::testing::Test {
                                      "-t",       "BenchTopic", "--json"};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
+  }
+
+  std::vector<std::string> Consumer(const std::string& group, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"consumer", "-n",         cluster_->namesrv_addr(),
+                                     "-t",       "BenchTopic", "-g",
+                                     group,      "--json",     "--no-progress"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  // A consumer run that stopped by its count of `n`, with both latency distributions.
+  void ExpectConsumed(const BenchRun& r, int64_t n) {
+    ASSERT_EQ(r.code, 0) << r.output;
+    ASSERT_FALSE(r.json.empty()) << r.output;
+    EXPECT_GE(JsonNumber(r.json, "consumed"), n) << r.json;
+    EXPECT_GT(JsonNumber(r.json, "consume_tps"), 0) << r.json;
+    EXPECT_GE(JsonNumber(r.json, "first_message_s"), 0) << r.json;
+    EXPECT_NE(r.json.find("\"stopped_by\":\"count\""), std::string::npos) << r.json;
+    for (const char* key : {"\"store_to_consume_ms\":{", "\"born_to_consume_ms\":{"}) {
+      EXPECT_NE(r.json.find(key), std::string::npos) << key << " missing in " << r.json;
+    }
+#if defined(ORBIT_HAVE_NLOHMANN_JSON)
+    const auto doc = nlohmann::json::parse(r.json, nullptr, /*allow_exceptions=*/false);
+    ASSERT_TRUE(doc.is_object()) << r.json;
+    EXPECT_GE(doc["consumed"].get<int64_t>(), n);
+    EXPECT_EQ(doc["config"]["topic"], "BenchTopic");
+    for (const char* key : {"store_to_consume_ms", "born_to_consume_ms"}) {
+      const auto& latency = doc[key];
+      ASSERT_TRUE(latency.is_object()) << key << " in " << r.json;
+      for (const char* q : {"avg", "p50", "p90", "p99", "p999", "max"}) {
+        ASSERT_TRUE(latency[q].is_number()) << key << "." << q << " in " << r.json;
+        EXPECT_GE(latency[q].get<double>(), 0) << key << "." << q << " in " << r.json;
+      }
+      EXPECT_GE(latency["max"].get<double>(), latency["p50"].get<double>()) << r.json;
+      // Every message waited a little from its send to the listener.
+      EXPECT_GT(latency["max"].get<double>(), 0) << key << " in " << r.json;
+    }
+#endif
   }
 
   // The counts of a run that sent `n` messages and failed none.
@@ -218,6 +257,55 @@ TEST_F(BenchToolTest, PingPongMeasuresTheLoopbackRoundTrip) {
       << text.output;
 }
 
+TEST_F(BenchToolTest, ConsumerDrainsTheBacklogFromTheFirstOffset) {
+  ExpectAllSent(Run(Producer({"--count", "2000", "-w", "4"})), 2000);
+  BenchRun r =
+      Run(Consumer("bench_drain", {"--from", "first", "--count", "2000", "--duration", "60"}),
+          std::chrono::seconds(90));
+  ExpectConsumed(r, 2000);
+  EXPECT_LT(JsonNumber(r.json, "duration_s"), 60) << r.json;
+  EXPECT_NE(r.json.find("\"group\":\"bench_drain\""), std::string::npos) << r.json;
+  EXPECT_NE(r.json.find("\"from\":\"first\""), std::string::npos) << r.json;
+}
+
+TEST_F(BenchToolTest, OrderlyConsumerDrainsInBatches) {
+  ExpectAllSent(Run(Producer({"--count", "500", "-w", "2"})), 500);
+  BenchRun r = Run(Consumer("bench_orderly", {"--orderly", "--from", "first", "--batch", "8",
+                                              "--count", "500", "--duration", "60", "-w", "4"}),
+                   std::chrono::seconds(90));
+  ExpectConsumed(r, 500);
+  EXPECT_NE(r.json.find("\"orderly\":true"), std::string::npos) << r.json;
+  // Batches of up to 8: fewer listener calls than messages.
+  EXPECT_LT(JsonNumber(r.json, "listener_calls"), JsonNumber(r.json, "consumed")) << r.json;
+}
+
+TEST_F(BenchToolTest, ConsumerCountNotReachedInTimeExitsWithOne) {
+  BenchRun r = Run(Consumer("bench_short", {"--count", "100000", "--duration", "3"}),
+                   std::chrono::seconds(60));
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.json.find("\"stopped_by\":\"duration\""), std::string::npos) << r.json;
+  EXPECT_LT(JsonNumber(r.json, "consumed"), 100000) << r.json;
+  const double seconds = JsonNumber(r.json, "duration_s");
+  EXPECT_GE(seconds, 3);
+  EXPECT_LT(seconds, 15);
+  EXPECT_NE(r.output.find("of --count 100000 messages consumed"), std::string::npos) << r.output;
+}
+
+TEST_F(BenchToolTest, ConsumerDurationOnlyExitsWithZeroAndReportsPeriodically) {
+  // Default group (a new one) and --from last: nothing is stored yet, nothing is consumed.
+  BenchRun r = Run({"consumer", "-n", cluster_->namesrv_addr(), "-t", "BenchTopic", "--duration",
+                    "2.5", "--report-interval", "1"},
+                   std::chrono::seconds(60));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_TRUE(r.json.empty()) << r.output;
+  for (const char* text :
+       {"topic: BenchTopic, threadCount 20, group: benchmark_consumer_", "Consumer Started.",
+        "Current Time: ", "Consume TPS: ", "AVG(S2C) RT(ms): ", "p999(B2C) RT(ms): ", " consumed ",
+        "[Complete] Consume Total: 0 ", "Store to consume RT(ms): ", "stopped by duration"}) {
+    EXPECT_NE(r.output.find(text), std::string::npos) << text << " missing in:\n" << r.output;
+  }
+}
+
 TEST_F(BenchToolTest, BadFlagsExitWithTwoAndSayWhy) {
   struct Case {
     std::vector<std::string> args;
@@ -233,7 +321,12 @@ TEST_F(BenchToolTest, BadFlagsExitWithTwoAndSayWhy) {
       {{"producer", "--transaction", "--delay", "2"}, "cannot be delayed"},
       {{"producer", "--async", "--batch", "4"}, "async batch"},
       {{}, "subcommand"},
-      {{"consumer"}, "consumer"},
+      {{"nosuchtool"}, "tools: producer consumer pingpong"},
+      {{"consumer", "-w", "0"}, "threadCount"},
+      {{"consumer", "--from", "middle"}, "from"},
+      {{"consumer", "--pull-batch", "0"}, "pull-batch"},
+      {{"consumer", "-m"}, "message trace"},
+      {{"consumer", "-g", "no spaces"}, "-g/--group"},
   };
   for (const Case& c : cases) {
     BenchRun r = Run(c.args, std::chrono::seconds(20));
@@ -245,6 +338,9 @@ TEST_F(BenchToolTest, BadFlagsExitWithTwoAndSayWhy) {
   EXPECT_EQ(help.code, 0) << help.output;
   EXPECT_NE(help.output.find("--window"), std::string::npos) << help.output;
   EXPECT_NE(help.output.find("Exit code"), std::string::npos) << help.output;
+  BenchRun consumer_help = Run({"consumer", "--help"}, std::chrono::seconds(20));
+  EXPECT_EQ(consumer_help.code, 0) << consumer_help.output;
+  EXPECT_NE(consumer_help.output.find("--from"), std::string::npos) << consumer_help.output;
 }
 
 }  // namespace
