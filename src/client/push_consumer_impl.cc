@@ -539,21 +539,27 @@ void PushConsumerImpl::SubmitConsume(std::vector<MessageExt> msgs,
     consume_pool_->Submit([self = shared_from_this(), pq, mq] { self->ConsumeOrderly(pq, mq); });
     return;
   }
-  const size_t batch = static_cast<size_t>(config_.consume_message_batch_max_size);
-  if (msgs.size() <= batch) {
-    consume_pool_->Submit([self = shared_from_this(), msgs = std::move(msgs), pq, mq]() mutable {
+  // One task per pulled batch, calling the listener for each consume_message_batch_max_size
+  // slice in turn (Java submits every slice as its own task: a thread wake-up per listener call,
+  // which costs more than the call itself at one message per call). Slices of one pull run in
+  // order on one thread; the next pull of the queue, and the other queues, run on the others.
+  consume_pool_->Submit([self = shared_from_this(), msgs = std::move(msgs), pq, mq]() mutable {
+    if (pq->dropped() || msgs.empty()) return;
+    // The held copies get their start time once per pulled batch (for the consume timeout).
+    pq->MarkConsumeStart(msgs, WallMillis());
+    const size_t batch = static_cast<size_t>(self->config_.consume_message_batch_max_size);
+    if (msgs.size() <= batch) {
       self->ConsumeConcurrently(std::move(msgs), pq, mq);
-    });
-    return;
-  }
-  for (size_t i = 0; i < msgs.size(); i += batch) {
-    std::vector<MessageExt> part(
-        std::make_move_iterator(msgs.begin() + i),
-        std::make_move_iterator(msgs.begin() + std::min(msgs.size(), i + batch)));
-    consume_pool_->Submit([self = shared_from_this(), part = std::move(part), pq, mq]() mutable {
+      return;
+    }
+    for (size_t i = 0; i < msgs.size() && !pq->dropped(); i += batch) {
+      const size_t end = std::min(msgs.size(), i + batch);
+      std::vector<MessageExt> part(
+          std::make_move_iterator(msgs.begin() + static_cast<ptrdiff_t>(i)),
+          std::make_move_iterator(msgs.begin() + static_cast<ptrdiff_t>(end)));
       self->ConsumeConcurrently(std::move(part), pq, mq);
-    });
-  }
+    }
+  });
 }
 
 void PushConsumerImpl::ResetRetryTopic(std::vector<MessageExt>& msgs) const {
@@ -580,7 +586,6 @@ void PushConsumerImpl::ConsumeConcurrently(std::vector<MessageExt> msgs,
   for (MessageExt& msg : msgs) {
     msg.PutPropertyUnchecked(std::string(protocol::kPropertyConsumeStartTimestamp), stamp);
   }
-  pq->MarkConsumeStart(msgs, start);
   ConsumeConcurrentlyContext context;
   context.queue = mq;
   ConsumeConcurrentlyStatus status = ConsumeConcurrentlyStatus::kReconsumeLater;
