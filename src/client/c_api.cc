@@ -1,5 +1,6 @@
-// The producer's C API, part 1 (include/orbit/c/producer.h): error codes and texts, the
-// producer's lifecycle and messages. Sends are in c_api_send.cc.
+// The producer's C API, part 1 (include/orbit/c/producer.h): error codes and texts (shared with
+// the consumers', orbit/c/common.h), the producer's lifecycle and messages. Sends are in
+// c_api_send.cc, the consumers in c_api_consumer.cc.
 
 #include "client/internal/c_api.h"
 
@@ -49,7 +50,7 @@ ORBIT_C_CODE(ORBIT_ERR_REMOTE, kRemote)
 #undef ORBIT_C_CODE
 #define ORBIT_X_COUNT(name, value, retriable, desc) +1
 static_assert(0 ORBIT_ERROR_CODES(ORBIT_X_COUNT) == 24,
-              "a code was added to orbit/error_codes.h: add it to orbit/c/producer.h");
+              "a code was added to orbit/error_codes.h: add it to orbit/c/common.h");
 #undef ORBIT_X_COUNT
 
 static_assert(ORBIT_SEND_OK == static_cast<int>(SendStatus::kSendOk));

@@ -1,7 +1,8 @@
 #pragma once
 
-// Private to the C API (client/c_api*.cc, include/orbit/c/producer.h): what the opaque handles
-// hold, and how a Status becomes an int code plus the thread's last error text.
+// Private to the C API (client/c_api*.cc, include/orbit/c/*.h): what the producer's opaque
+// handles hold (the consumers' are in c_api_consumer.cc), and how a Status becomes an int code
+// plus the thread's last error text.
 //
 // No C++ exception may reach a C caller: every entry point that can allocate runs its body in
 // Guard, which turns an exception into ORBIT_ERR_INTERNAL.
