@@ -130,6 +130,17 @@ std::shared_ptr<LitePullConsumerImpl::QueueState> LitePullConsumerImpl::AddQueue
   return qs;
 }
 
+void LitePullConsumerImpl::EraseCachedLocked(const std::shared_ptr<QueueState>& qs) {
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    if (it->state == qs) {
+      cached_messages_ -= static_cast<int64_t>(it->msgs.size());
+      it = cache_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 std::shared_ptr<LitePullConsumerImpl::QueueState> LitePullConsumerImpl::DropQueue(
     const MessageQueue& queue) {
   MutexLock lock(mu_);
@@ -138,11 +149,7 @@ std::shared_ptr<LitePullConsumerImpl::QueueState> LitePullConsumerImpl::DropQueu
   std::shared_ptr<QueueState> qs = it->second;
   queues_.erase(it);
   qs->pq->set_dropped(true);
-  std::erase_if(cache_, [&](const ConsumeRequest& r) {
-    if (r.state != qs) return false;
-    cached_messages_ -= static_cast<int64_t>(r.msgs.size());
-    return true;
-  });
+  EraseCachedLocked(qs);
   return qs;
 }
 
@@ -437,11 +444,7 @@ Status LitePullConsumerImpl::Seek(const MessageQueue& queue, int64_t offset) {
     qs->pull_offset = offset;
     qs->consume_offset = offset;
     qs->pq->Clear();
-    std::erase_if(cache_, [&](const ConsumeRequest& r) {
-      if (r.state != qs) return false;
-      cached_messages_ -= static_cast<int64_t>(r.msgs.size());
-      return true;
-    });
+    EraseCachedLocked(qs);
   }
   // A new chain from the new offset at once; the old one ends with its answer.
   PullQueue(qs, generation);

@@ -112,6 +112,8 @@ class LitePullConsumerImpl : public ConsumerListener,
   // Adds a queue (pulled from `offset`) unless held; the caller starts its pulls.
   std::shared_ptr<QueueState> AddQueue(const MessageQueue& queue, std::shared_ptr<ProcessQueue> pq,
                                        int64_t offset) ORBIT_EXCLUDES(mu_);
+  // Forgets the cached requests of `qs`.
+  void EraseCachedLocked(const std::shared_ptr<QueueState>& qs) ORBIT_REQUIRES(mu_);
   // Drops a queue: no more pulls, its cached requests gone; returns its state (null if none).
   std::shared_ptr<QueueState> DropQueue(const MessageQueue& queue) ORBIT_EXCLUDES(mu_);
   // Assign mode: the held queues become `queues` (wire names); offsets as a new queue's.
