@@ -88,17 +88,41 @@ OffsetRequestSender ConsumerBrokerApi::OffsetSender() {
              bool oneway) { return Invoke(broker_name, std::move(request), timeout_ms, oneway); };
 }
 
+RemotingCommand BuildQueueOffsetRequest(int32_t code, const MessageQueue& mq,
+                                        int64_t timestamp_ms) {
+  RemotingCommand request = RemotingCommand::Request(code);
+  auto fill = [&](auto h) {
+    h.topic = mq.topic;
+    h.queue_id = mq.queue_id;
+    h.bname = mq.broker_name;
+    return h;
+  };
+  switch (code) {
+    case RequestCode::kGetMaxOffset:
+      fill(protocol::GetMaxOffsetRequestHeader{}).Encode(&request.ext_fields);
+      break;
+    case RequestCode::kGetMinOffset:
+      fill(protocol::GetMinOffsetRequestHeader{}).Encode(&request.ext_fields);
+      break;
+    case RequestCode::kGetEarliestMsgStoretime:
+      fill(protocol::GetEarliestMsgStoretimeRequestHeader{}).Encode(&request.ext_fields);
+      break;
+    default: {
+      protocol::SearchOffsetRequestHeader h = fill(protocol::SearchOffsetRequestHeader{});
+      h.timestamp = timestamp_ms;
+      h.Encode(&request.ext_fields);
+      break;
+    }
+  }
+  return request;
+}
+
 namespace {
 
-// GET_MAX_OFFSET / GET_MIN_OFFSET / SEARCH_OFFSET / GET_EARLIEST_MSG_STORETIME share a shape:
-// a header naming the queue, a header with one number back.
-template <typename RequestHeader, typename ResponseHeader, typename Field>
-Result<int64_t> QueueNumber(ConsumerBrokerApi& api, int32_t code, RequestHeader h,
-                            const MessageQueue& mq, int64_t timeout_ms, Field field) {
-  h.topic = mq.topic;
-  h.queue_id = mq.queue_id;
-  RemotingCommand request = RemotingCommand::Request(code);
-  h.Encode(&request.ext_fields);
+// The number in the answer's header (offset, or timestamp for GET_EARLIEST_MSG_STORETIME).
+template <typename ResponseHeader, typename Field>
+Result<int64_t> QueueNumber(ConsumerBrokerApi& api, RemotingCommand request, const MessageQueue& mq,
+                            int64_t timeout_ms, Field field) {
   ORBIT_ASSIGN_OR_RETURN(RemotingCommand response,
                          api.Invoke(mq.broker_name, std::move(request), timeout_ms, false));
   if (response.code != ResponseCode::kSuccess) return RemoteError(response);
@@ -109,29 +133,27 @@ Result<int64_t> QueueNumber(ConsumerBrokerApi& api, int32_t code, RequestHeader 
 }  // namespace
 
 Result<int64_t> ConsumerBrokerApi::MaxOffset(const MessageQueue& mq) {
-  return QueueNumber<protocol::GetMaxOffsetRequestHeader, protocol::GetMaxOffsetResponseHeader>(
-      *this, RequestCode::kGetMaxOffset, {}, mq, config_.mq_client_api_timeout_ms,
-      &protocol::GetMaxOffsetResponseHeader::offset);
+  return QueueNumber<protocol::GetMaxOffsetResponseHeader>(
+      *this, BuildQueueOffsetRequest(RequestCode::kGetMaxOffset, mq), mq,
+      config_.mq_client_api_timeout_ms, &protocol::GetMaxOffsetResponseHeader::offset);
 }
 
 Result<int64_t> ConsumerBrokerApi::MinOffset(const MessageQueue& mq) {
-  return QueueNumber<protocol::GetMinOffsetRequestHeader, protocol::GetMinOffsetResponseHeader>(
-      *this, RequestCode::kGetMinOffset, {}, mq, config_.mq_client_api_timeout_ms,
-      &protocol::GetMinOffsetResponseHeader::offset);
+  return QueueNumber<protocol::GetMinOffsetResponseHeader>(
+      *this, BuildQueueOffsetRequest(RequestCode::kGetMinOffset, mq), mq,
+      config_.mq_client_api_timeout_ms, &protocol::GetMinOffsetResponseHeader::offset);
 }
 
 Result<int64_t> ConsumerBrokerApi::SearchOffset(const MessageQueue& mq, int64_t timestamp_ms) {
-  protocol::SearchOffsetRequestHeader h;
-  h.timestamp = timestamp_ms;
-  return QueueNumber<protocol::SearchOffsetRequestHeader, protocol::SearchOffsetResponseHeader>(
-      *this, RequestCode::kSearchOffsetByTimestamp, h, mq, config_.mq_client_api_timeout_ms,
-      &protocol::SearchOffsetResponseHeader::offset);
+  return QueueNumber<protocol::SearchOffsetResponseHeader>(
+      *this, BuildQueueOffsetRequest(RequestCode::kSearchOffsetByTimestamp, mq, timestamp_ms), mq,
+      config_.mq_client_api_timeout_ms, &protocol::SearchOffsetResponseHeader::offset);
 }
 
 Result<int64_t> ConsumerBrokerApi::EarliestMsgStoreTime(const MessageQueue& mq) {
-  return QueueNumber<protocol::GetEarliestMsgStoretimeRequestHeader,
-                     protocol::GetEarliestMsgStoretimeResponseHeader>(
-      *this, RequestCode::kGetEarliestMsgStoretime, {}, mq, config_.mq_client_api_timeout_ms,
+  return QueueNumber<protocol::GetEarliestMsgStoretimeResponseHeader>(
+      *this, BuildQueueOffsetRequest(RequestCode::kGetEarliestMsgStoretime, mq), mq,
+      config_.mq_client_api_timeout_ms,
       &protocol::GetEarliestMsgStoretimeResponseHeader::timestamp);
 }
 
@@ -168,16 +190,24 @@ Result<PullResult> ConsumerBrokerApi::PullSync(const PullRequestSpec& spec,
   return ProcessPullResponse(answer, spec.queue, subscription);
 }
 
+RemotingCommand BuildLockBatchRequest(int32_t code, const std::string& group,
+                                      const std::string& client_id,
+                                      const std::set<MessageQueue>& mqs) {
+  protocol::LockBatchRequestBody body;
+  body.consumer_group = group;
+  body.client_id = client_id;
+  for (const auto& mq : mqs) body.mq_set.push_back(ToProtocol(mq));
+  RemotingCommand request = RemotingCommand::Request(code);
+  request.body = body.Encode();
+  return request;
+}
+
 Result<std::set<MessageQueue>> ConsumerBrokerApi::LockBatch(const std::string& broker_name,
                                                             const std::set<MessageQueue>& mqs) {
-  protocol::LockBatchRequestBody body;
-  body.consumer_group = group_;
-  body.client_id = client_id_;
-  for (const auto& mq : mqs) body.mq_set.push_back(ToProtocol(mq));
-  RemotingCommand request = RemotingCommand::Request(RequestCode::kLockBatchMq);
-  request.body = body.Encode();
-  ORBIT_ASSIGN_OR_RETURN(RemotingCommand response,
-                         Invoke(broker_name, std::move(request), kLockRequestTimeoutMs, false));
+  ORBIT_ASSIGN_OR_RETURN(
+      RemotingCommand response,
+      Invoke(broker_name, BuildLockBatchRequest(RequestCode::kLockBatchMq, group_, client_id_, mqs),
+             kLockRequestTimeoutMs, false));
   if (response.code != ResponseCode::kSuccess) return RemoteError(response);
   ORBIT_ASSIGN_OR_RETURN(auto locked, protocol::LockBatchResponseBody::Decode(response.body));
   std::set<MessageQueue> out;
@@ -189,13 +219,9 @@ Result<std::set<MessageQueue>> ConsumerBrokerApi::LockBatch(const std::string& b
 
 void ConsumerBrokerApi::UnlockBatch(const std::string& broker_name,
                                     const std::set<MessageQueue>& mqs, bool oneway) {
-  protocol::UnlockBatchRequestBody body;
-  body.consumer_group = group_;
-  body.client_id = client_id_;
-  for (const auto& mq : mqs) body.mq_set.push_back(ToProtocol(mq));
-  RemotingCommand request = RemotingCommand::Request(RequestCode::kUnlockBatchMq);
-  request.body = body.Encode();
-  auto response = Invoke(broker_name, std::move(request), kLockRequestTimeoutMs, oneway);
+  auto response = Invoke(
+      broker_name, BuildLockBatchRequest(RequestCode::kUnlockBatchMq, group_, client_id_, mqs),
+      kLockRequestTimeoutMs, oneway);
   if (!response.ok()) {
     ORBIT_LOG_WARN("consumer {}: unlock of {} queues at {} failed: {}", group_, mqs.size(),
                    broker_name, response.status().ToString());
@@ -243,22 +269,32 @@ Result<SendResult> ConsumerBrokerApi::SendThroughProducer(const Message& msg) {
   return producer->Send(msg);
 }
 
+RemotingCommand BuildSendBackRequest(const MessageExt& msg, const std::string& group,
+                                     const std::string& origin_topic, int32_t delay_level,
+                                     int32_t max_reconsume_times, const std::string& broker_name) {
+  RemotingCommand request = RemotingCommand::Request(RequestCode::kConsumerSendMsgBack);
+  protocol::ConsumerSendMsgBackRequestHeader h;
+  h.offset = msg.commit_log_offset;
+  h.group = group;
+  h.delay_level = delay_level;
+  h.origin_msg_id = msg.msg_id;
+  h.origin_topic = origin_topic;
+  h.unit_mode = false;
+  h.max_reconsume_times = max_reconsume_times;
+  if (!broker_name.empty()) h.bname = broker_name;
+  h.Encode(&request.ext_fields);
+  return request;
+}
+
 Status ConsumerBrokerApi::SendMessageBack(const MessageExt& msg, const std::string& origin_topic,
                                           int32_t delay_level, const std::string& broker_name,
                                           int32_t max_reconsume_times) {
   std::string addr =
       broker_name.empty() ? msg.store_host : instance_->FindBrokerAddressInPublish(broker_name);
   if (addr.empty()) addr = msg.store_host;
-  RemotingCommand request = RemotingCommand::Request(RequestCode::kConsumerSendMsgBack);
-  protocol::ConsumerSendMsgBackRequestHeader h;
-  h.offset = msg.commit_log_offset;
-  h.group = group_;
-  h.delay_level = delay_level;
-  h.origin_msg_id = msg.msg_id;
-  h.origin_topic = origin_topic;
-  h.unit_mode = false;
-  h.max_reconsume_times = max_reconsume_times;
-  h.Encode(&request.ext_fields);
+  RemotingCommand request =
+      BuildSendBackRequest(msg, group_, origin_topic, delay_level, max_reconsume_times,
+                           broker_name.empty() ? msg.broker_name : broker_name);
   auto response = instance_->InvokeSync(addr, std::move(request), kSendBackTimeoutMs);
   Status first;
   if (!response.ok()) {

@@ -30,6 +30,21 @@ namespace orbit::client {
 std::string RetryTopic(const std::string& group);
 std::string DlqTopic(const std::string& group);
 
+// The requests, as Java 4.9.8's client builds them (checked against the golden captures).
+// GET_MAX_OFFSET / GET_MIN_OFFSET / GET_EARLIEST_MSG_STORETIME / SEARCH_OFFSET_BY_TIMESTAMP
+// (`timestamp_ms` used by the last only) for one queue, with bname.
+protocol::RemotingCommand BuildQueueOffsetRequest(int32_t code, const MessageQueue& mq,
+                                                  int64_t timestamp_ms = 0);
+// CONSUMER_SEND_MSG_BACK of `msg` for `group`; bname = `broker_name`.
+protocol::RemotingCommand BuildSendBackRequest(const MessageExt& msg, const std::string& group,
+                                               const std::string& origin_topic, int32_t delay_level,
+                                               int32_t max_reconsume_times,
+                                               const std::string& broker_name);
+// LOCK_BATCH_MQ / UNLOCK_BATCH_MQ for `group` and `client_id`.
+protocol::RemotingCommand BuildLockBatchRequest(int32_t code, const std::string& group,
+                                                const std::string& client_id,
+                                                const std::set<MessageQueue>& mqs);
+
 class ConsumerBrokerApi {
  public:
   // `group` with its namespace; `config` is the consumer's (for the fallback producer).
