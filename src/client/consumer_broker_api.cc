@@ -1,5 +1,6 @@
 #include "client/consumer_broker_api.h"
 
+#include <chrono>
 #include <utility>
 
 #include "base/log.h"
@@ -341,6 +342,76 @@ Result<ConsumerParts> MakeConsumerParts(const ClientConfig& config, const std::s
   }
   ORBIT_RETURN_IF_ERROR(parts.offset_store->Load());
   return parts;
+}
+
+int64_t WallMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+protocol::MessageModel ToProtocol(MessageModel model) {
+  return model == MessageModel::kBroadcasting ? protocol::MessageModel::kBroadcasting
+                                              : protocol::MessageModel::kClustering;
+}
+
+protocol::ConsumeFromWhere ToProtocol(ConsumeFromWhere where) {
+  switch (where) {
+    case ConsumeFromWhere::kFirstOffset:
+      return protocol::ConsumeFromWhere::kConsumeFromFirstOffset;
+    case ConsumeFromWhere::kTimestamp:
+      return protocol::ConsumeFromWhere::kConsumeFromTimestamp;
+    case ConsumeFromWhere::kLastOffset:
+      break;
+  }
+  return protocol::ConsumeFromWhere::kConsumeFromLastOffset;
+}
+
+protocol::ConsumerData MakeConsumerData(
+    const std::string& group, protocol::ConsumeType type, MessageModel model,
+    ConsumeFromWhere where, bool unit_mode,
+    const std::map<std::string, protocol::SubscriptionData>& subs) {
+  protocol::ConsumerData data;
+  data.group_name = group;
+  data.consume_type = type;
+  data.message_model = ToProtocol(model);
+  data.consume_from_where = ToProtocol(where);
+  data.unit_mode = unit_mode;
+  for (const auto& [topic, sub] : subs) data.subscription_data_set.push_back(sub);
+  return data;
+}
+
+std::vector<std::string> TopicsOf(const std::map<std::string, protocol::SubscriptionData>& subs) {
+  std::vector<std::string> topics;
+  for (const auto& [topic, sub] : subs) topics.push_back(topic);
+  return topics;
+}
+
+Result<std::vector<MessageQueue>> FetchTopicQueues(ClientInstance& instance, std::string_view ns,
+                                                   const std::string& topic) {
+  const std::string wrapped = WrapNamespace(ns, topic);
+  auto changed = instance.UpdateTopicRoute(wrapped);
+  auto queues = instance.SubscribeQueues(wrapped);
+  if (!queues || queues->empty()) {
+    if (!changed.ok()) return changed.status();
+    return Status(ErrorCode::kNoRoute, "Can not find Message Queue for this topic, " + topic);
+  }
+  for (auto& mq : *queues) mq.topic = topic;
+  return std::move(*queues);
+}
+
+void RefreshAfterSubscribe(const std::shared_ptr<ClientInstance>& instance,
+                           std::weak_ptr<ConsumerListener> consumer, const std::string& topic) {
+  instance->scheduler().Post([weak_instance = std::weak_ptr<ClientInstance>(instance),
+                              consumer = std::move(consumer), topic] {
+    auto self = consumer.lock();
+    auto inst = weak_instance.lock();
+    if (!self || !inst) return;
+    (void)inst->UpdateTopicRoute(topic);
+    if (auto queues = inst->SubscribeQueues(topic)) self->OnSubscribeInfo(topic, *queues);
+    inst->SendHeartbeatToAllBrokers();
+    self->DoRebalance();
+  });
 }
 
 }  // namespace orbit::client

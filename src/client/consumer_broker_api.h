@@ -14,14 +14,18 @@
 // Threads: every method may be called from any thread; sync calls not from an I/O thread.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "base/thread_annotations.h"
 #include "client/client_instance.h"
 #include "client/offset_store.h"
 #include "client/pull_api.h"
+#include "orbit/consumer.h"
 #include "orbit/producer.h"
 
 namespace orbit::client {
@@ -110,6 +114,25 @@ class ConsumerBrokerApi {
   Mutex mu_;
   std::shared_ptr<Producer> producer_ ORBIT_GUARDED_BY(mu_);
 };
+
+// Small pieces every consumer kind shares.
+int64_t WallMillis();
+protocol::MessageModel ToProtocol(MessageModel model);
+protocol::ConsumeFromWhere ToProtocol(ConsumeFromWhere where);
+// The group's heartbeat entry.
+protocol::ConsumerData MakeConsumerData(
+    const std::string& group, protocol::ConsumeType type, MessageModel model,
+    ConsumeFromWhere where, bool unit_mode,
+    const std::map<std::string, protocol::SubscriptionData>& subs);
+std::vector<std::string> TopicsOf(const std::map<std::string, protocol::SubscriptionData>& subs);
+// The readable queues of `topic` (fetched from the name server now; the stored route when that
+// fails), named without the namespace. kNoRoute when there are none.
+Result<std::vector<MessageQueue>> FetchTopicQueues(ClientInstance& instance, std::string_view ns,
+                                                   const std::string& topic);
+// After a subscription was added to a running consumer: on the instance's scheduler thread, the
+// topic's route, its queues to the consumer, a heartbeat and a rebalance (as Java's subscribe).
+void RefreshAfterSubscribe(const std::shared_ptr<ClientInstance>& instance,
+                           std::weak_ptr<ConsumerListener> consumer, const std::string& topic);
 
 // What every consumer kind sets up at start: its group (with the namespace), client id, client
 // instance, broker calls and offset store (remote in clustering, the local file in

@@ -16,24 +16,6 @@ constexpr int64_t kPullDelayWhenPauseMs = 1000;
 constexpr int64_t kPullDelayOnExceptionMs = 3000;
 constexpr int64_t kPullDelayWhenCacheFullMs = 50;
 
-int64_t WallMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-protocol::ConsumeFromWhere ToProtocol(ConsumeFromWhere where) {
-  switch (where) {
-    case ConsumeFromWhere::kFirstOffset:
-      return protocol::ConsumeFromWhere::kConsumeFromFirstOffset;
-    case ConsumeFromWhere::kTimestamp:
-      return protocol::ConsumeFromWhere::kConsumeFromTimestamp;
-    case ConsumeFromWhere::kLastOffset:
-      break;
-  }
-  return protocol::ConsumeFromWhere::kConsumeFromLastOffset;
-}
-
 }  // namespace
 
 LitePullConsumerImpl::LitePullConsumerImpl(LitePullConsumerConfig config)
@@ -75,18 +57,7 @@ Status LitePullConsumerImpl::Subscribe(const std::string& topic, const std::stri
     mode_ = Mode::kSubscribe;
     subscriptions_[wrapped] = std::move(sub);
   }
-  if (Running()) {
-    instance_->scheduler().Post([weak = weak(), wrapped] {
-      auto self = weak.lock();
-      if (!self || !self->Running()) return;
-      (void)self->instance_->UpdateTopicRoute(wrapped);
-      if (auto queues = self->instance_->SubscribeQueues(wrapped)) {
-        self->OnSubscribeInfo(wrapped, std::move(*queues));
-      }
-      self->instance_->SendHeartbeatToAllBrokers();
-      self->DoRebalance();
-    });
-  }
+  if (Running()) RefreshAfterSubscribe(instance_, weak(), wrapped);
   return Status::Ok();
 }
 
@@ -220,9 +191,7 @@ Status LitePullConsumerImpl::Start() {
   offset_api_ = std::move(parts.offset_api);
   offset_store_ = std::move(parts.offset_store);
   rebalancer_ = std::make_unique<Rebalancer>(
-      group_,
-      clustering() ? protocol::MessageModel::kClustering : protocol::MessageModel::kBroadcasting,
-      protocol::ConsumeType::kConsumeActively,
+      group_, ToProtocol(config_.message_model), protocol::ConsumeType::kConsumeActively,
       config_.allocate_strategy ? config_.allocate_strategy : AllocateAveragely(), client_id_,
       this);
   scheduler_ = std::make_unique<Scheduler>("orbit-lite");
@@ -525,15 +494,7 @@ std::vector<MessageQueue> LitePullConsumerImpl::Assignment() const {
 Result<std::vector<MessageQueue>> LitePullConsumerImpl::FetchMessageQueues(
     const std::string& topic) {
   ORBIT_RETURN_IF_ERROR(CheckRunning());
-  const std::string wrapped = WrapNamespace(config_.name_space, topic);
-  auto changed = instance_->UpdateTopicRoute(wrapped);
-  auto queues = instance_->SubscribeQueues(wrapped);
-  if (!queues || queues->empty()) {
-    if (!changed.ok()) return changed.status();
-    return Status(ErrorCode::kNoRoute, "Can not find Message Queue for this topic, " + topic);
-  }
-  for (auto& mq : *queues) mq.topic = topic;
-  return std::move(*queues);
+  return FetchTopicQueues(*instance_, config_.name_space, topic);
 }
 
 Result<int64_t> LitePullConsumerImpl::OffsetForTimestamp(const MessageQueue& queue,
@@ -546,23 +507,14 @@ Result<int64_t> LitePullConsumerImpl::OffsetForTimestamp(const MessageQueue& que
 // ConsumerListener and RebalanceDeps
 
 protocol::ConsumerData LitePullConsumerImpl::HeartbeatEntry() {
-  protocol::ConsumerData data;
-  data.group_name = group_;
-  data.consume_type = protocol::ConsumeType::kConsumeActively;
-  data.message_model =
-      clustering() ? protocol::MessageModel::kClustering : protocol::MessageModel::kBroadcasting;
-  data.consume_from_where = ToProtocol(config_.consume_from_where);
-  data.unit_mode = config_.unit_mode;
   MutexLock lock(mu_);
-  for (const auto& [topic, sub] : subscriptions_) data.subscription_data_set.push_back(sub);
-  return data;
+  return MakeConsumerData(group_, protocol::ConsumeType::kConsumeActively, config_.message_model,
+                          config_.consume_from_where, config_.unit_mode, subscriptions_);
 }
 
 std::vector<std::string> LitePullConsumerImpl::SubscribedTopics() {
   MutexLock lock(mu_);
-  std::vector<std::string> topics;
-  for (const auto& [topic, sub] : subscriptions_) topics.push_back(topic);
-  return topics;
+  return TopicsOf(subscriptions_);
 }
 
 void LitePullConsumerImpl::OnSubscribeInfo(const std::string& topic,

@@ -9,16 +9,6 @@
 
 namespace orbit::client {
 
-namespace {
-
-int64_t WallMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 PullConsumerImpl::PullConsumerImpl(PullConsumerConfig config) : config_(std::move(config)) {}
 
 PullConsumerImpl::~PullConsumerImpl() { Shutdown(); }
@@ -69,9 +59,7 @@ Status PullConsumerImpl::Start() {
     }
   }
   rebalancer_ = std::make_unique<Rebalancer>(
-      group_,
-      clustering() ? protocol::MessageModel::kClustering : protocol::MessageModel::kBroadcasting,
-      protocol::ConsumeType::kConsumeActively,
+      group_, ToProtocol(config_.message_model), protocol::ConsumeType::kConsumeActively,
       config_.allocate_strategy ? config_.allocate_strategy : AllocateAveragely(), client_id_,
       this);
   state_.store(ServiceState::kRunning);
@@ -112,15 +100,7 @@ void PullConsumerImpl::Unwrap(PullResult& result) const {
 Result<std::vector<MessageQueue>> PullConsumerImpl::FetchSubscribeMessageQueues(
     const std::string& topic) {
   ORBIT_RETURN_IF_ERROR(CheckRunning());
-  const std::string wrapped = WrapNamespace(config_.name_space, topic);
-  auto changed = instance_->UpdateTopicRoute(wrapped);
-  auto queues = instance_->SubscribeQueues(wrapped);
-  if (!queues || queues->empty()) {
-    if (!changed.ok()) return changed.status();
-    return Status(ErrorCode::kNoRoute, "Can not find Message Queue for this topic, " + topic);
-  }
-  for (auto& mq : *queues) mq.topic = topic;
-  return std::move(*queues);
+  return FetchTopicQueues(*instance_, config_.name_space, topic);
 }
 
 std::vector<MessageQueue> PullConsumerImpl::FetchMessageQueuesInBalance(
@@ -242,23 +222,14 @@ Status PullConsumerImpl::SendMessageBack(const MessageExt& msg, int32_t delay_le
 }
 
 protocol::ConsumerData PullConsumerImpl::HeartbeatEntry() {
-  protocol::ConsumerData data;
-  data.group_name = group_;
-  data.consume_type = protocol::ConsumeType::kConsumeActively;
-  data.message_model =
-      clustering() ? protocol::MessageModel::kClustering : protocol::MessageModel::kBroadcasting;
-  data.consume_from_where = protocol::ConsumeFromWhere::kConsumeFromLastOffset;
-  data.unit_mode = config_.unit_mode;
   MutexLock lock(mu_);
-  for (const auto& [topic, sub] : subscriptions_) data.subscription_data_set.push_back(sub);
-  return data;
+  return MakeConsumerData(group_, protocol::ConsumeType::kConsumeActively, config_.message_model,
+                          ConsumeFromWhere::kLastOffset, config_.unit_mode, subscriptions_);
 }
 
 std::vector<std::string> PullConsumerImpl::SubscribedTopics() {
   MutexLock lock(mu_);
-  std::vector<std::string> topics;
-  for (const auto& [topic, sub] : subscriptions_) topics.push_back(topic);
-  return topics;
+  return TopicsOf(subscriptions_);
 }
 
 void PullConsumerImpl::OnSubscribeInfo(const std::string& topic, std::vector<MessageQueue> queues) {

@@ -32,33 +32,10 @@ constexpr int64_t kMaxTimeConsumeContinuouslyMs = 60000;  // orderly, per queue 
 constexpr int64_t kUnlockDelayMs = 20000;                 // orderly, a queue still holding messages
 constexpr int32_t kDefaultMaxReconsumeTimes = 16;
 
-int64_t WallMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 int64_t SteadyMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-protocol::MessageModel ToProtocol(MessageModel model) {
-  return model == MessageModel::kBroadcasting ? protocol::MessageModel::kBroadcasting
-                                              : protocol::MessageModel::kClustering;
-}
-
-protocol::ConsumeFromWhere ToProtocol(ConsumeFromWhere where) {
-  switch (where) {
-    case ConsumeFromWhere::kFirstOffset:
-      return protocol::ConsumeFromWhere::kConsumeFromFirstOffset;
-    case ConsumeFromWhere::kTimestamp:
-      return protocol::ConsumeFromWhere::kConsumeFromTimestamp;
-    case ConsumeFromWhere::kLastOffset:
-      break;
-  }
-  return protocol::ConsumeFromWhere::kConsumeFromLastOffset;
 }
 
 // The messages of `msgs` whose queue offsets are not in `remove`.
@@ -103,19 +80,7 @@ Status PushConsumerImpl::Subscribe(const std::string& topic, const std::string& 
     MutexLock lock(mu_);
     subscriptions_[wrapped] = std::move(sub);
   }
-  if (Running()) {
-    // Java: the route of the new topic and a heartbeat carrying the subscription, at once.
-    instance_->scheduler().Post([weak = weak(), wrapped] {
-      auto self = weak.lock();
-      if (!self || !self->Running()) return;
-      (void)self->instance_->UpdateTopicRoute(wrapped);
-      if (auto queues = self->instance_->SubscribeQueues(wrapped)) {
-        self->OnSubscribeInfo(wrapped, std::move(*queues));
-      }
-      self->instance_->SendHeartbeatToAllBrokers();
-      self->DoRebalance();
-    });
-  }
+  if (Running()) RefreshAfterSubscribe(instance_, weak(), wrapped);
   return Status::Ok();
 }
 
@@ -292,22 +257,14 @@ std::vector<MessageQueue> PushConsumerImpl::AssignedQueues() const {
 // ConsumerListener
 
 protocol::ConsumerData PushConsumerImpl::HeartbeatEntry() {
-  protocol::ConsumerData data;
-  data.group_name = group_;
-  data.consume_type = protocol::ConsumeType::kConsumePassively;
-  data.message_model = ToProtocol(config_.message_model);
-  data.consume_from_where = ToProtocol(config_.consume_from_where);
-  data.unit_mode = config_.unit_mode;
   MutexLock lock(mu_);
-  for (const auto& [topic, sub] : subscriptions_) data.subscription_data_set.push_back(sub);
-  return data;
+  return MakeConsumerData(group_, protocol::ConsumeType::kConsumePassively, config_.message_model,
+                          config_.consume_from_where, config_.unit_mode, subscriptions_);
 }
 
 std::vector<std::string> PushConsumerImpl::SubscribedTopics() {
   MutexLock lock(mu_);
-  std::vector<std::string> topics;
-  for (const auto& [topic, sub] : subscriptions_) topics.push_back(topic);
-  return topics;
+  return TopicsOf(subscriptions_);
 }
 
 void PushConsumerImpl::OnSubscribeInfo(const std::string& topic, std::vector<MessageQueue> queues) {
