@@ -506,7 +506,10 @@ TEST_F(CApiConsumerTest, LitePullPollsEverythingAndCommits) {
   EXPECT_EQ(orbit_message_list_count(raw), 0u);
 
   ASSERT_EQ(orbit_lite_pull_consumer_commit_sync(l), ORBIT_OK) << orbit_last_error();
-  for (const auto& [queue, offset] : end) {
+  for (const auto& entry : end) {
+    // Plain copies: clang 14 cannot capture structured bindings in a lambda.
+    const auto queue = entry.first;
+    const auto offset = entry.second;
     const orbit_message_queue_t mq{"TopicCLite", "broker-a", queue};
     int64_t committed = -9;
     EXPECT_TRUE(WaitFor(  // the offset update is oneway
