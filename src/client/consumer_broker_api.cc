@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "base/log.h"
+#include "client/rebalance.h"
 #include "client/validators.h"
 #include "protocol/bodies_consumer.h"
 #include "protocol/codes.h"
@@ -379,6 +380,13 @@ protocol::ConsumerData MakeConsumerData(
   data.unit_mode = unit_mode;
   for (const auto& [topic, sub] : subs) data.subscription_data_set.push_back(sub);
   return data;
+}
+
+Result<int64_t> ConsumeTimestampMillis(ConsumeFromWhere where, const std::string& timestamp) {
+  if (where == ConsumeFromWhere::kTimestamp && !timestamp.empty()) {
+    return ParseConsumeTimestamp(timestamp);
+  }
+  return WallMillis() - 30 * 60 * 1000;
 }
 
 std::vector<std::string> TopicsOf(const std::map<std::string, protocol::SubscriptionData>& subs) {

@@ -124,6 +124,9 @@ protocol::ConsumerData MakeConsumerData(
     const std::string& group, protocol::ConsumeType type, MessageModel model,
     ConsumeFromWhere where, bool unit_mode,
     const std::map<std::string, protocol::SubscriptionData>& subs);
+// Where CONSUME_FROM_TIMESTAMP starts: `timestamp` ("yyyyMMddHHmmss", local time) when set, else
+// half an hour ago (Java's default); kInvalidArgument for a malformed timestamp.
+Result<int64_t> ConsumeTimestampMillis(ConsumeFromWhere where, const std::string& timestamp);
 std::vector<std::string> TopicsOf(const std::map<std::string, protocol::SubscriptionData>& subs);
 // The readable queues of `topic` (fetched from the name server now; the stored route when that
 // fails), named without the namespace. kNoRoute when there are none.

@@ -175,12 +175,8 @@ Status LitePullConsumerImpl::Start() {
     return InvalidArgument(
         "broker_suspend_max_time_ms must be less than consumer_timeout_ms_when_suspend");
   }
-  if (config_.consume_from_where == ConsumeFromWhere::kTimestamp &&
-      !config_.consume_timestamp.empty()) {
-    ORBIT_ASSIGN_OR_RETURN(consume_timestamp_ms_, ParseConsumeTimestamp(config_.consume_timestamp));
-  } else {
-    consume_timestamp_ms_ = WallMillis() - 30 * 60 * 1000;
-  }
+  ORBIT_ASSIGN_OR_RETURN(consume_timestamp_ms_, ConsumeTimestampMillis(config_.consume_from_where,
+                                                                       config_.consume_timestamp));
   ORBIT_ASSIGN_OR_RETURN(
       ConsumerParts parts,
       MakeConsumerParts(config_, config_.group, clustering(), config_.local_offset_store_dir));

@@ -145,12 +145,8 @@ Status PushConsumerImpl::Start() {
   ORBIT_RETURN_IF_ERROR(CheckRange("pull_batch_size", config_.pull_batch_size, 1, 1024));
   ORBIT_RETURN_IF_ERROR(
       CheckRange("consume_timeout_minutes", config_.consume_timeout_minutes, 1, INT32_MAX));
-  if (config_.consume_from_where == ConsumeFromWhere::kTimestamp &&
-      !config_.consume_timestamp.empty()) {
-    ORBIT_ASSIGN_OR_RETURN(consume_timestamp_ms_, ParseConsumeTimestamp(config_.consume_timestamp));
-  } else {
-    consume_timestamp_ms_ = WallMillis() - 30 * 60 * 1000;
-  }
+  ORBIT_ASSIGN_OR_RETURN(consume_timestamp_ms_, ConsumeTimestampMillis(config_.consume_from_where,
+                                                                       config_.consume_timestamp));
 
   ORBIT_ASSIGN_OR_RETURN(
       ConsumerParts parts,
