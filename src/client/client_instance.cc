@@ -206,7 +206,7 @@ void ClientInstance::UnregisterProducer(const std::string& group) {
   {
     MutexLock lock(mu_);
     if (producers_.erase(group) == 0) return;
-    last = producers_.empty() && consumers_.empty();
+    last = producers_.empty() && consumers_.empty() && admins_.empty();
   }
   UnregisterFromBrokers(group, "");
   if (last) Stop();
@@ -229,12 +229,34 @@ void ClientInstance::UnregisterConsumer(const std::string& group) {
   {
     MutexLock lock(mu_);
     if (consumers_.erase(group) == 0) return;
-    last = producers_.empty() && consumers_.empty();
+    last = producers_.empty() && consumers_.empty() && admins_.empty();
   }
   // A rebalance or offset persistence may be running on the consumer right now: it must end
   // before the consumer can go away.
   if (!scheduler_.InSchedulerThread()) scheduler_.WaitIdle();
   UnregisterFromBrokers("", group);
+  if (last) Stop();
+}
+
+Status ClientInstance::RegisterAdmin(const std::string& group) {
+  LookUpNameServersBeforeStart();
+  MutexLock lock(mu_);
+  if (admins_.count(group) != 0) {
+    return InvalidArgument("the admin group[" + group +
+                           "] has been created before, specify another name please");
+  }
+  ORBIT_RETURN_IF_ERROR(StartLocked());
+  admins_.insert(group);
+  return Status::Ok();
+}
+
+void ClientInstance::UnregisterAdmin(const std::string& group) {
+  bool last = false;
+  {
+    MutexLock lock(mu_);
+    if (admins_.erase(group) == 0) return;
+    last = producers_.empty() && consumers_.empty() && admins_.empty();
+  }
   if (last) Stop();
 }
 

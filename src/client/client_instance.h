@@ -105,6 +105,10 @@ class ClientInstance {
   // instance). Unregistering tells every broker (UNREGISTER_CLIENT with consumerGroup).
   Status RegisterConsumer(const std::string& group, ConsumerListener* listener) ORBIT_EXCLUDES(mu_);
   void UnregisterConsumer(const std::string& group) ORBIT_EXCLUDES(mu_);
+  // An admin client (Java's registerAdminExt): keeps the instance running, sends no heartbeat
+  // entry and nothing to the brokers when it leaves.
+  Status RegisterAdmin(const std::string& group) ORBIT_EXCLUDES(mu_);
+  void UnregisterAdmin(const std::string& group) ORBIT_EXCLUDES(mu_);
   // Runs every consumer's DoRebalance on the scheduler thread soon (Java's
   // rebalanceImmediately). Any thread.
   void RebalanceSoon();
@@ -185,6 +189,7 @@ class ClientInstance {
   size_t namesrv_index_ ORBIT_GUARDED_BY(mu_) = 0;
   std::map<std::string, ProducerListener*> producers_ ORBIT_GUARDED_BY(mu_);
   std::map<std::string, ConsumerListener*> consumers_ ORBIT_GUARDED_BY(mu_);
+  std::set<std::string> admins_ ORBIT_GUARDED_BY(mu_);
   std::map<std::string, protocol::TopicRouteData> routes_ ORBIT_GUARDED_BY(mu_);
   // broker name → broker id → address, merged from every route.
   std::map<std::string, std::map<int64_t, std::string>> broker_addrs_ ORBIT_GUARDED_BY(mu_);
