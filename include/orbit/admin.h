@@ -66,7 +66,7 @@ struct BrokerAddrs {
 
 // GET_BROKER_CLUSTER_INFO.
 struct ClusterInfo {
-  std::map<std::string, BrokerAddrs> brokers;                 // broker name -> addresses
+  std::map<std::string, BrokerAddrs> brokers;             // broker name -> addresses
   std::map<std::string, std::set<std::string>> clusters;  // cluster -> broker names
 };
 
@@ -138,9 +138,9 @@ struct ClientConnection {
 // GET_CONSUMER_CONNECTION_LIST, merged over the brokers.
 struct ConsumerConnectionInfo {
   std::vector<ClientConnection> connections;
-  std::string consume_type;        // "CONSUME_PASSIVELY", "CONSUME_ACTIVELY"
-  std::string message_model;       // "CLUSTERING", "BROADCASTING"
-  std::string consume_from_where;  // "CONSUME_FROM_LAST_OFFSET", ...
+  std::string consume_type;                          // "CONSUME_PASSIVELY", "CONSUME_ACTIVELY"
+  std::string message_model;                         // "CLUSTERING", "BROADCASTING"
+  std::string consume_from_where;                    // "CONSUME_FROM_LAST_OFFSET", ...
   std::map<std::string, std::string> subscriptions;  // topic -> sub expression
 };
 
@@ -157,8 +157,8 @@ class AdminClient {
 
   // ---- Name servers
   Result<ClusterInfo> ExamineClusterInfo();
-  // The master addresses of every broker of `cluster` (Java's CommandUtil.fetchMasterAddrByClusterName).
-  // NotFound when the cluster is unknown.
+  // The master addresses of every broker of `cluster` (Java's
+  // CommandUtil.fetchMasterAddrByClusterName). NotFound when the cluster is unknown.
   Result<std::vector<std::string>> MasterAddrsOfCluster(const std::string& cluster);
   // The names of the brokers of `cluster`.
   Result<std::set<std::string>> BrokerNamesOfCluster(const std::string& cluster);
@@ -171,7 +171,8 @@ class AdminClient {
 
   // ---- Brokers
   // GET_BROKER_RUNTIME_INFO: the broker's key/value table.
-  Result<std::map<std::string, std::string>> FetchBrokerRuntimeStats(const std::string& broker_addr);
+  Result<std::map<std::string, std::string>> FetchBrokerRuntimeStats(
+      const std::string& broker_addr);
   // GET_BROKER_CONFIG: the broker's properties.
   Result<std::map<std::string, std::string>> GetBrokerConfig(const std::string& broker_addr);
   // UPDATE_BROKER_CONFIG with the given properties.
