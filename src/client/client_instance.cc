@@ -8,6 +8,7 @@
 
 #include "base/host.h"
 #include "base/log.h"
+#include "client/received.h"
 #include "client/topic_publish_info.h"
 #include "net/http_get.h"
 #include "protocol/codes.h"
@@ -112,8 +113,10 @@ ClientInstance::ClientInstance(ClientConfig config, std::string client_id)
   options.connect_timeout_ms = 3000;
   options.thread_name = "orbit-client-io";
   remoting_ = std::make_unique<net::RemotingClient>(options);
-  for (int32_t code : {RequestCode::kCheckTransactionState, RequestCode::kPushReplyMessageToClient,
-                       RequestCode::kNotifyConsumerIdsChanged}) {
+  for (int32_t code :
+       {RequestCode::kCheckTransactionState, RequestCode::kPushReplyMessageToClient,
+        RequestCode::kNotifyConsumerIdsChanged, RequestCode::kResetConsumerClientOffset,
+        RequestCode::kGetConsumerRunningInfo, RequestCode::kConsumeMessageDirectly}) {
     remoting_->RegisterProcessor(code, [this](const net::ConnectionPtr& conn, RemotingCommand req) {
       OnBrokerRequest(conn, std::move(req));
     });
@@ -409,12 +412,121 @@ void ClientInstance::OnBrokerRequest(const net::ConnectionPtr& conn, RemotingCom
     }
     return;
   }
+  if (request.code == RequestCode::kResetConsumerClientOffset ||
+      request.code == RequestCode::kGetConsumerRunningInfo ||
+      request.code == RequestCode::kConsumeMessageDirectly) {
+    OnConsumerAdminRequest(conn, std::move(request));
+    return;
+  }
   if (request.code == RequestCode::kNotifyConsumerIdsChanged) {
     // Oneway; a group changed at a broker: rebalance every consumer now (as Java does).
     const std::string* group = request.ext_fields.Find("consumerGroup");
     ORBIT_LOG_INFO("broker {} says the consumers of {} changed; rebalancing",
                    conn->remote_address(), group != nullptr ? *group : std::string("?"));
     RebalanceSoon();
+  }
+}
+
+ConsumerListener* ClientInstance::FindConsumer(const std::string& group) const {
+  MutexLock lock(mu_);
+  auto it = consumers_.find(group);
+  return it == consumers_.end() ? nullptr : it->second;
+}
+
+namespace {
+
+// The reset offsets in either body: a broker sends the list form (ResetOffsetBodyForC) when the
+// operator's tool announced itself as C++, the map form otherwise.
+Result<std::map<MessageQueue, int64_t>> DecodeResetOffsets(std::string_view body) {
+  std::map<MessageQueue, int64_t> offsets;
+  if (auto map_form = protocol::ResetOffsetBody::Decode(body); map_form.ok()) {
+    for (const auto& [mq, offset] : map_form->offset_table) {
+      offsets[MessageQueue{mq.topic, mq.broker_name, mq.queue_id}] = offset;
+    }
+    return offsets;
+  }
+  auto list_form = protocol::ResetOffsetBodyForC::Decode(body);
+  if (!list_form.ok()) return list_form.status();
+  for (const auto& entry : list_form->offset_table) {
+    offsets[MessageQueue{entry.topic, entry.broker_name, entry.queue_id}] = entry.offset;
+  }
+  return offsets;
+}
+
+}  // namespace
+
+void ClientInstance::OnConsumerAdminRequest(const net::ConnectionPtr& conn,
+                                            RemotingCommand request) {
+  auto answer = [&conn, &request](int32_t code, std::string remark, std::string body = {}) {
+    if (request.is_oneway()) return;
+    RemotingCommand response = RemotingCommand::ResponseTo(request, code, std::move(remark));
+    response.body = std::move(body);
+    net::Reply(conn, request, std::move(response));
+  };
+  const std::string* group_field = request.ext_fields.Find(
+      request.code == RequestCode::kResetConsumerClientOffset ? "group" : "consumerGroup");
+  std::string group = group_field != nullptr ? *group_field : "";
+  ConsumerListener* consumer = FindConsumer(group);
+  if (consumer == nullptr) {
+    answer(ResponseCode::kSystemError,
+           "The Consumer Group <" + group + "> not exist in this consumer");
+    return;
+  }
+  if (request.code == RequestCode::kResetConsumerClientOffset) {
+    auto header = protocol::ResetOffsetRequestHeader::Decode(request.ext_fields);
+    auto offsets = DecodeResetOffsets(request.body);
+    if (!header.ok() || !offsets.ok()) {
+      ORBIT_LOG_WARN("broker {}: malformed RESET_CONSUMER_CLIENT_OFFSET ignored: {}",
+                     conn->remote_address(),
+                     (!header.ok() ? header.status() : offsets.status()).ToString());
+      answer(ResponseCode::kSystemError, "malformed reset offset request");
+      return;
+    }
+    ORBIT_LOG_INFO("broker {} resets the offsets of group {} on topic {} ({} queues)",
+                   conn->remote_address(), group, header->topic, offsets->size());
+    consumer->OnResetOffset(header->topic, *offsets);
+    answer(ResponseCode::kSuccess, "");
+    return;
+  }
+  if (request.code == RequestCode::kGetConsumerRunningInfo) {
+    std::optional<protocol::ConsumerRunningInfo> info = consumer->RunningInfo();
+    if (!info) {
+      answer(ResponseCode::kSystemError,
+             "The Consumer Group <" + group + "> does not report its running info");
+      return;
+    }
+    std::string namesrvs;
+    for (const std::string& addr : NameServers()) {
+      namesrvs += (namesrvs.empty() ? "" : ";") + addr;
+    }
+    info->properties[std::string(protocol::kPropNamesrvAddr)] = namesrvs;
+    answer(ResponseCode::kSuccess, "", info->Encode());
+    return;
+  }
+  // CONSUME_MESSAGE_DIRECTLY: the body is the stored record.
+  auto header = protocol::ConsumeMessageDirectlyResultRequestHeader::Decode(request.ext_fields);
+  auto record = protocol::DecodeRecord(request.body);
+  Result<MessageExt> msg =
+      record.ok() ? ToMessageExt(*record, header.ok() && header->broker_name ? *header->broker_name
+                                                                             : std::string())
+                  : Result<MessageExt>(record.status());
+  if (!msg.ok()) {
+    answer(ResponseCode::kSystemError, "cannot decode the message: " + msg.status().ToString());
+    return;
+  }
+  request.body.clear();  // only the header is needed for the answer
+  std::weak_ptr<net::Connection> weak_conn = conn;
+  bool accepted = consumer->ConsumeMessageDirectly(
+      std::move(*msg), [weak_conn, request](protocol::ConsumeMessageDirectlyResult result) {
+        auto c = weak_conn.lock();
+        if (!c || request.is_oneway()) return;
+        RemotingCommand response = RemotingCommand::ResponseTo(request, ResponseCode::kSuccess, "");
+        response.body = result.Encode();
+        net::Reply(c, request, std::move(response));
+      });
+  if (!accepted) {
+    answer(ResponseCode::kSystemError,
+           "The Consumer Group <" + group + "> cannot consume a message directly");
   }
 }
 

@@ -71,6 +71,19 @@ class ConsumerListener {
   virtual void DoRebalance() = 0;
   // Persist the consumed offsets: every persist_consumer_offset_interval_ms (scheduler thread).
   virtual void PersistOffsets() = 0;
+  // RESET_CONSUMER_CLIENT_OFFSET: an operator moved the group's offsets of `topic` (the broker
+  // has stored them); the consumer starts again from them. On an I/O thread: hand it on.
+  virtual void OnResetOffset(const std::string& /*topic*/,
+                             const std::map<MessageQueue, int64_t>& /*offsets*/) {}
+  // GET_CONSUMER_RUNNING_INFO: settings, subscriptions and the state of every queue held.
+  // nullopt: this kind of consumer does not report it. On an I/O thread: must not block.
+  virtual std::optional<protocol::ConsumerRunningInfo> RunningInfo() { return std::nullopt; }
+  // CONSUME_MESSAGE_DIRECTLY: runs the listener on `msg` off the calling (I/O) thread and calls
+  // `done` with the outcome. false: this consumer cannot (no listener): `done` is not called.
+  using DirectResultCallback = std::function<void(protocol::ConsumeMessageDirectlyResult)>;
+  virtual bool ConsumeMessageDirectly(MessageExt /*msg*/, DirectResultCallback /*done*/) {
+    return false;
+  }
 };
 
 // A request from a broker the instance does not handle itself (on an I/O thread).
@@ -171,6 +184,9 @@ class ClientInstance {
   // The first lookup, when no address is configured and the instance has not started yet.
   void LookUpNameServersBeforeStart() ORBIT_EXCLUDES(mu_);
   void OnBrokerRequest(const net::ConnectionPtr& conn, protocol::RemotingCommand request);
+  // RESET_CONSUMER_CLIENT_OFFSET, GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY.
+  void OnConsumerAdminRequest(const net::ConnectionPtr& conn, protocol::RemotingCommand request);
+  ConsumerListener* FindConsumer(const std::string& group) const ORBIT_EXCLUDES(mu_);
   void RebalanceAll() ORBIT_EXCLUDES(mu_);
   void PersistAllOffsets() ORBIT_EXCLUDES(mu_);
   std::vector<ConsumerListener*> Consumers() const ORBIT_EXCLUDES(mu_);

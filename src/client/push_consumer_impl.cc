@@ -31,6 +31,9 @@ constexpr int64_t kConsumeRetryDelayMs = 5000;            // submitConsumeReques
 constexpr int64_t kMaxTimeConsumeContinuouslyMs = 60000;  // orderly, per queue and round
 constexpr int64_t kUnlockDelayMs = 20000;                 // orderly, a queue still holding messages
 constexpr int32_t kDefaultMaxReconsumeTimes = 16;
+// After a reset, how long the dropped queues are left for the pulls and listeners in flight to
+// see that they were dropped, before the new offsets are stored (Java waits 10 s).
+constexpr int64_t kResetOffsetSettleMs = 1000;
 
 int64_t SteadyMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -184,6 +187,7 @@ Status PushConsumerImpl::Start() {
   pull_scheduler_->Start();
 
   // Running before the instance can call back (rebalance, route updates).
+  start_timestamp_ms_ = WallMillis();
   state_.store(ServiceState::kRunning);
   if (Status st = instance_->RegisterConsumer(group_, this); !st.ok()) {
     state_.store(ServiceState::kStartFailed);
@@ -280,6 +284,116 @@ void PushConsumerImpl::PersistOffsets() {
   if (Status st = offset_store_->PersistAll(mqs); !st.ok()) {
     ORBIT_LOG_WARN("consumer {}: offsets not stored: {}", group_, st.ToString());
   }
+}
+
+void PushConsumerImpl::OnResetOffset(const std::string& topic,
+                                     const std::map<MessageQueue, int64_t>& offsets) {
+  if (!Running()) return;
+  // Java's MQClientInstance.resetOffset: the queues of the topic held here are dropped at once
+  // (their pulls and listeners in flight commit nothing more); a moment later the new offsets
+  // are stored, the queues let go, and a rebalance takes them again from the new offsets.
+  std::map<MessageQueue, int64_t> held;
+  for (const auto& [mq, pq] : rebalancer_->ProcessQueues()) {
+    auto it = offsets.find(mq);
+    if (mq.topic != topic || it == offsets.end()) continue;
+    pq->set_dropped(true);
+    pq->Clear();
+    held.emplace(mq, it->second);
+  }
+  if (held.empty()) return;
+  pull_scheduler_->PostAfter(kResetOffsetSettleMs, [weak = weak(), held = std::move(held)] {
+    auto self = weak.lock();
+    if (!self || !self->Running()) return;
+    for (const auto& [mq, offset] : held) {
+      self->offset_store_->UpdateOffset(mq, offset, false);
+      // Stores the offset (at the broker, or in the local file) and forgets it here.
+      self->rebalancer_->RemoveProcessQueue(mq);
+      ORBIT_LOG_INFO("consumer {}: {} reset to offset {}", self->group_, mq.ToString(), offset);
+    }
+    self->instance_->RebalanceSoon();
+  });
+}
+
+std::optional<protocol::ConsumerRunningInfo> PushConsumerImpl::RunningInfo() {
+  if (!Running()) return std::nullopt;
+  protocol::ConsumerRunningInfo info;
+  auto& props = info.properties;
+  // The settings a Java consumer reports (its config as properties), by Java's names.
+  props["consumerGroup"] = group_;
+  props["messageModel"] = clustering() ? "CLUSTERING" : "BROADCASTING";
+  props["consumeFromWhere"] =
+      std::string(protocol::JavaEnumName(ToProtocol(config_.consume_from_where)));
+  props["consumeTimestamp"] = config_.consume_timestamp;
+  props["consumeThreadMin"] = std::to_string(config_.consume_thread_min);
+  props["consumeThreadMax"] = std::to_string(config_.consume_thread_max);
+  props["consumeMessageBatchMaxSize"] = std::to_string(config_.consume_message_batch_max_size);
+  props["pullBatchSize"] = std::to_string(config_.pull_batch_size);
+  props["pullInterval"] = std::to_string(config_.pull_interval_ms);
+  props["pullThresholdForQueue"] = std::to_string(config_.pull_threshold_for_queue);
+  props["pullThresholdSizeForQueue"] = std::to_string(config_.pull_threshold_size_for_queue);
+  props["consumeConcurrentlyMaxSpan"] = std::to_string(config_.consume_concurrently_max_span);
+  props["maxReconsumeTimes"] = std::to_string(MaxReconsumeTimes());
+  props["consumeTimeout"] = std::to_string(config_.consume_timeout_minutes);
+  props["instanceName"] = config_.instance_name;
+  props["unitMode"] = config_.unit_mode ? "true" : "false";
+  props[std::string(protocol::kPropConsumeOrderly)] = orderly() ? "true" : "false";
+  props[std::string(protocol::kPropThreadPoolCoreSize)] =
+      std::to_string(config_.consume_thread_min);
+  props[std::string(protocol::kPropConsumeType)] = "CONSUME_PASSIVELY";
+  props[std::string(protocol::kPropConsumerStartTimestamp)] = std::to_string(start_timestamp_ms_);
+  props[std::string(protocol::kPropClientVersion)] = std::to_string(protocol::kOrbitVersion);
+  {
+    MutexLock lock(mu_);
+    for (const auto& [topic, sub] : subscriptions_) info.subscription_set.push_back(sub);
+  }
+  for (const auto& [mq, pq] : rebalancer_->ProcessQueues()) {
+    protocol::ProcessQueueInfo pqi;
+    pq->FillProcessQueueInfo(&pqi);
+    pqi.commit_offset = offset_store_->ReadOffset(mq, ReadOffsetType::kReadFromMemory);
+    info.mq_table[protocol::MessageQueue{mq.topic, mq.broker_name, mq.queue_id}] = pqi;
+  }
+  // The consume statistics (statusTable) are not kept by this client: the table stays empty.
+  return info;
+}
+
+bool PushConsumerImpl::ConsumeMessageDirectly(MessageExt msg, DirectResultCallback done) {
+  if (!Running()) return false;
+  consume_pool_->Submit([self = shared_from_this(), msg = std::move(msg),
+                         done = std::move(done)]() mutable {
+    std::vector<MessageExt> msgs{std::move(msg)};
+    self->ResetRetryTopic(msgs);
+    MessageQueue mq{msgs.front().topic(), msgs.front().broker_name, msgs.front().queue_id};
+    protocol::ConsumeMessageDirectlyResult result;
+    result.order = self->orderly();
+    result.auto_commit = true;
+    const int64_t start = WallMillis();
+    try {
+      if (self->orderly()) {
+        ConsumeOrderlyContext context;
+        context.queue = mq;
+        result.consume_result =
+            self->orderly_listener_(msgs, context) == ConsumeOrderlyStatus::kSuccess
+                ? protocol::CMResult::kCrSuccess
+                : protocol::CMResult::kCrLater;
+      } else {
+        ConsumeConcurrentlyContext context;
+        context.queue = mq;
+        result.consume_result =
+            self->concurrent_listener_(msgs, context) == ConsumeConcurrentlyStatus::kConsumeSuccess
+                ? protocol::CMResult::kCrSuccess
+                : protocol::CMResult::kCrLater;
+      }
+    } catch (const std::exception& e) {
+      result.consume_result = protocol::CMResult::kCrThrowException;
+      result.remark = e.what();
+    } catch (...) {
+      result.consume_result = protocol::CMResult::kCrThrowException;
+      result.remark = "the listener threw";
+    }
+    result.spent_time_mills = WallMillis() - start;
+    done(std::move(result));
+  });
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------

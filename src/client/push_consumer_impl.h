@@ -75,6 +75,10 @@ class PushConsumerImpl : public ConsumerListener,
   void OnSubscribeInfo(const std::string& topic, std::vector<MessageQueue> queues) override;
   void DoRebalance() override;
   void PersistOffsets() override;
+  void OnResetOffset(const std::string& topic,
+                     const std::map<MessageQueue, int64_t>& offsets) override;
+  std::optional<protocol::ConsumerRunningInfo> RunningInfo() override ORBIT_EXCLUDES(mu_);
+  bool ConsumeMessageDirectly(MessageExt msg, DirectResultCallback done) override;
 
   // RebalanceDeps (the rebalancer, on the client instance's scheduler thread).
   Result<std::vector<std::string>> FindConsumerIdList(const std::string& topic,
@@ -152,6 +156,7 @@ class PushConsumerImpl : public ConsumerListener,
   std::atomic<int64_t> threshold_size_mib_{100};
   std::atomic<uint64_t> flow_control_times_{0};
   int64_t consume_timestamp_ms_ = 0;
+  int64_t start_timestamp_ms_ = 0;          // wall clock, for the running info
   ConcurrentListener concurrent_listener_;  // set before Start, then read-only
   OrderlyListener orderly_listener_;
 

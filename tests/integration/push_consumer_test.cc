@@ -21,6 +21,9 @@
 #include "integration/cluster_support.h"
 #include "orbit/consumer.h"
 #include "orbit/producer.h"
+#include "protocol/bodies.h"
+#include "protocol/codes.h"
+#include "protocol/headers.h"
 
 namespace orbit {
 namespace {
@@ -457,6 +460,124 @@ TEST_F(PushConsumerTest, SuspendStopsPullingAndResumeGoesOn) {
   EXPECT_EQ(r.distinct(), while_suspended);
   c.Resume();
   ASSERT_TRUE(WaitFor([&] { return r.distinct() >= 15; }, 30s)) << r.distinct();
+}
+
+// What an operator's tool does to a running group, through the broker: reset its offsets
+// (INVOKE_BROKER_TO_RESET_OFFSET → RESET_CONSUMER_CLIENT_OFFSET to the consumer), ask its
+// running info (GET_CONSUMER_RUNNING_INFO, forwarded) and have it consume one stored message
+// directly (CONSUME_MESSAGE_DIRECTLY, forwarded).
+TEST_F(PushConsumerTest, BrokerDrivenResetRunningInfoAndDirectConsume) {
+  CreateTopic("TopicPushAdmin", 2);
+  Received r;
+  PushConsumer c(ConsumerConfig("GroupAdmin", "adm1"));
+  ASSERT_TRUE(c.Subscribe("TopicPushAdmin", "*").ok());
+  c.RegisterListener(Collect(&r));
+  ASSERT_TRUE(c.Start().ok());
+  ASSERT_TRUE(WaitFor([&] { return QueuesOf(c, "TopicPushAdmin") == 2; }, 20s));
+  auto producer = StartProducer();
+  std::string offset_msg_id;
+  for (int i = 0; i < 20; ++i) {
+    auto sent = producer->Send(Message("TopicPushAdmin", "TagA", "body-" + std::to_string(i)));
+    ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+    if (i == 7) offset_msg_id = sent->offset_msg_id;
+  }
+  ASSERT_TRUE(WaitFor([&] { return r.distinct() >= 20; }, 30s)) << r.distinct();
+
+  net::RemotingClient admin;
+  const std::string broker = cluster_->broker(0).addr();
+  // Back to the start of every queue (timestamp 0, forced): everything comes again. The broker
+  // refuses until the group has committed offsets (every 5 s).
+  Result<protocol::RemotingCommand> reset_answer = Internal("not sent");
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto reset =
+            protocol::RemotingCommand::Request(protocol::RequestCode::kInvokeBrokerToResetOffset);
+        protocol::ResetOffsetRequestHeader rh;
+        rh.topic = "TopicPushAdmin";
+        rh.group = "GroupAdmin";
+        rh.timestamp = 0;
+        rh.is_force = true;
+        rh.Encode(&reset.ext_fields);
+        reset_answer = admin.InvokeSync(broker, std::move(reset), 5000);
+        return reset_answer.ok() && reset_answer->code == protocol::ResponseCode::kSuccess;
+      },
+      15s))
+      << (reset_answer.ok() ? reset_answer->remark.value_or("") : reset_answer.status().ToString());
+  auto offsets = protocol::ResetOffsetBody::Decode(reset_answer->body);
+  ASSERT_TRUE(offsets.ok()) << offsets.status().ToString();
+  ASSERT_EQ(offsets->offset_table.size(), 2u);
+  for (const auto& [mq, offset] : offsets->offset_table) EXPECT_EQ(offset, 0) << mq.queue_id;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        std::lock_guard<std::mutex> lock(r.mu);
+        for (int i = 0; i < 20; ++i) {
+          auto it = r.by_body.find("body-" + std::to_string(i));
+          if (it == r.by_body.end() || it->second < 2) return false;
+        }
+        return true;
+      },
+      30s))
+      << r.total();
+
+  // Running info, as the broker relays it.
+  auto info_req =
+      protocol::RemotingCommand::Request(protocol::RequestCode::kGetConsumerRunningInfo);
+  protocol::GetConsumerRunningInfoRequestHeader ih;
+  ih.consumer_group = "GroupAdmin";
+  ih.client_id = c.client_id();
+  ih.Encode(&info_req.ext_fields);
+  auto info_answer = admin.InvokeSync(broker, std::move(info_req), 5000);
+  ASSERT_TRUE(info_answer.ok()) << info_answer.status().ToString();
+  ASSERT_EQ(info_answer->code, protocol::ResponseCode::kSuccess)
+      << info_answer->remark.value_or("");
+  auto info = protocol::ConsumerRunningInfo::Decode(info_answer->body);
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->properties[std::string(protocol::kPropConsumeType)], "CONSUME_PASSIVELY");
+  EXPECT_EQ(info->properties[std::string(protocol::kPropConsumeOrderly)], "false");
+  EXPECT_EQ(info->properties["consumerGroup"], "GroupAdmin");
+  EXPECT_EQ(info->properties[std::string(protocol::kPropNamesrvAddr)], cluster_->namesrv_addr());
+  int topic_queues = 0;
+  for (const auto& [mq, pq] : info->mq_table) {
+    if (mq.topic != "TopicPushAdmin") continue;
+    ++topic_queues;
+    EXPECT_GE(pq.commit_offset, 0) << mq.queue_id;
+  }
+  EXPECT_EQ(topic_queues, 2);
+  bool subscribed = false;
+  for (const auto& sub : info->subscription_set) subscribed |= sub.topic == "TopicPushAdmin";
+  EXPECT_TRUE(subscribed);
+
+  // One stored message consumed directly by the listener.
+  const size_t before = r.total();
+  auto direct = protocol::RemotingCommand::Request(protocol::RequestCode::kConsumeMessageDirectly);
+  protocol::ConsumeMessageDirectlyResultRequestHeader dh;
+  dh.consumer_group = "GroupAdmin";
+  dh.client_id = c.client_id();
+  dh.msg_id = offset_msg_id;
+  dh.Encode(&direct.ext_fields);
+  auto direct_answer = admin.InvokeSync(broker, std::move(direct), 10000);
+  ASSERT_TRUE(direct_answer.ok()) << direct_answer.status().ToString();
+  ASSERT_EQ(direct_answer->code, protocol::ResponseCode::kSuccess)
+      << direct_answer->remark.value_or("");
+  auto result = protocol::ConsumeMessageDirectlyResult::Decode(direct_answer->body);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->consume_result, protocol::CMResult::kCrSuccess);
+  EXPECT_FALSE(result->order);
+  {
+    std::lock_guard<std::mutex> lock(r.mu);
+    ASSERT_GT(r.msgs.size(), before);
+    bool seen = false;
+    for (size_t i = before; i < r.msgs.size(); ++i) seen |= r.msgs[i].body() == "body-7";
+    EXPECT_TRUE(seen);
+  }
+  // A group this client does not have: a clear refusal, relayed.
+  auto unknown = protocol::RemotingCommand::Request(protocol::RequestCode::kGetConsumerRunningInfo);
+  ih.consumer_group = "NoSuchGroup";
+  ih.Encode(&unknown.ext_fields);
+  auto unknown_answer = admin.InvokeSync(broker, std::move(unknown), 5000);
+  ASSERT_TRUE(unknown_answer.ok());
+  EXPECT_NE(unknown_answer->code, protocol::ResponseCode::kSuccess);
+  admin.Shutdown();
 }
 
 }  // namespace
