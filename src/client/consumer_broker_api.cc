@@ -290,7 +290,7 @@ RemotingCommand BuildSendBackRequest(const MessageExt& msg, const std::string& g
 
 Status ConsumerBrokerApi::SendMessageBack(const MessageExt& msg, const std::string& origin_topic,
                                           int32_t delay_level, const std::string& broker_name,
-                                          int32_t max_reconsume_times) {
+                                          int32_t max_reconsume_times, bool resend) {
   std::string addr =
       broker_name.empty() ? msg.store_host : instance_->FindBrokerAddressInPublish(broker_name);
   if (addr.empty()) addr = msg.store_host;
@@ -306,6 +306,7 @@ Status ConsumerBrokerApi::SendMessageBack(const MessageExt& msg, const std::stri
   } else {
     return Status::Ok();
   }
+  if (!resend) return first;
   ORBIT_LOG_WARN("consumer {}: send back of {} to {} failed ({}); resent to the retry topic",
                  group_, msg.msg_id, addr, first.ToString());
   auto sent = SendThroughProducer(

@@ -87,10 +87,11 @@ class ConsumerBrokerApi {
 
   // Java's sendMessageBack: CONSUMER_SEND_MSG_BACK to `broker_name` (the message's store host
   // when empty); when that fails, the message goes to the retry topic through a producer with
-  // reconsume times + 1. `origin_topic` is the message's own topic (namespaced).
+  // reconsume times + 1 (unless `resend` is false: the message lacks its body). `origin_topic`
+  // is the message's own topic (namespaced).
   Status SendMessageBack(const MessageExt& msg, const std::string& origin_topic,
                          int32_t delay_level, const std::string& broker_name,
-                         int32_t max_reconsume_times);
+                         int32_t max_reconsume_times, bool resend = true);
   // The message to %RETRY%<group> as a producer sends it back: its properties, the origin id,
   // RETRY_TOPIC = `origin_topic`, RECONSUME_TIME = `reconsume_times`, MAX_RECONSUME_TIMES, delay
   // level 3 + its reconsume times.

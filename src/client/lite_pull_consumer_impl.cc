@@ -327,7 +327,7 @@ void LitePullConsumerImpl::OnPullAnswer(const std::shared_ptr<QueueState>& qs, u
     }
     qs->pull_offset = result->next_begin_offset;
     if (result->status == PullStatus::kFound && !result->messages.empty()) {
-      qs->pq->PutMessage(result->messages);
+      qs->pq->TrackMessages(result->messages);
       cached_messages_ += static_cast<int64_t>(result->messages.size());
       cache_.push_back(ConsumeRequest{std::move(result->messages), qs, generation});
       cache_cv_.notify_one();

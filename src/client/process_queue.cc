@@ -18,8 +18,6 @@ std::optional<int64_t> ParseInt64(const std::string& text) {
   return value;
 }
 
-int64_t BodySize(const MessageExt& msg) { return static_cast<int64_t>(msg.body().size()); }
-
 }  // namespace
 
 void ConsumeLock::Lock() {
@@ -49,51 +47,102 @@ ProcessQueue::ProcessQueue(const Clock& clock)
       last_consume_ms_(clock.SteadyMillis()),
       last_lock_ms_(clock.SteadyMillis()) {}
 
+ProcessQueue::Held ProcessQueue::HoldWhole(MessageExt msg) {
+  Held held;
+  held.body_size = static_cast<int64_t>(msg.body().size());
+  held.msg = std::move(msg);
+  return held;
+}
+
+ProcessQueue::Held ProcessQueue::HoldTracked(const MessageExt& msg) {
+  Held held;
+  held.body_size = static_cast<int64_t>(msg.body().size());
+  MessageExt& slim = held.msg;
+  slim.set_topic(msg.topic());
+  slim.msg_id = msg.msg_id;
+  slim.offset_msg_id = msg.offset_msg_id;
+  slim.broker_name = msg.broker_name;
+  slim.queue_id = msg.queue_id;
+  slim.queue_offset = msg.queue_offset;
+  slim.commit_log_offset = msg.commit_log_offset;
+  slim.born_timestamp = msg.born_timestamp;
+  slim.store_timestamp = msg.store_timestamp;
+  slim.store_host = msg.store_host;
+  slim.reconsume_times = msg.reconsume_times;
+  slim.sys_flag = msg.sys_flag;
+  // A message from the retry topic is sent back under its original topic.
+  if (auto retry_topic = msg.GetProperty(protocol::kPropertyRetryTopic)) {
+    slim.PutPropertyUnchecked(std::string(protocol::kPropertyRetryTopic), std::move(*retry_topic));
+  }
+  return held;
+}
+
 // Counters follow the maps: msg_count_ and msg_size_ are the count and body bytes of msgs_ and
 // consuming_msgs_ together.
-void ProcessQueue::AddLocked(const MessageExt& msg) {
+void ProcessQueue::AddLocked(const Held& held) {
   msg_count_.fetch_add(1, std::memory_order_relaxed);
-  msg_size_.fetch_add(BodySize(msg), std::memory_order_relaxed);
+  msg_size_.fetch_add(held.body_size, std::memory_order_relaxed);
 }
 
-void ProcessQueue::SubtractLocked(const MessageExt& msg) {
+void ProcessQueue::SubtractLocked(const Held& held) {
   msg_count_.fetch_sub(1, std::memory_order_relaxed);
-  msg_size_.fetch_sub(BodySize(msg), std::memory_order_relaxed);
+  msg_size_.fetch_sub(held.body_size, std::memory_order_relaxed);
 }
 
-bool ProcessQueue::PutMessage(const std::vector<MessageExt>& msgs) {
+namespace {
+
+// How many messages the broker had beyond `last` (its MAX_OFFSET property); 0 when unknown.
+int64_t BehindOf(const MessageExt& last) {
+  if (auto max = last.GetProperty(protocol::kPropertyMaxOffset)) {
+    if (auto max_offset = ParseInt64(*max)) return *max_offset - last.queue_offset;
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool ProcessQueue::PutMessage(std::vector<MessageExt> msgs) {
+  const int64_t behind = msgs.empty() ? 0 : BehindOf(msgs.back());
+  std::vector<Held> held;
+  held.reserve(msgs.size());
+  for (MessageExt& msg : msgs) held.push_back(HoldWhole(std::move(msg)));
   MutexLock lock(mu_);
-  for (const MessageExt& msg : msgs) {
-    auto [it, inserted] = msgs_.try_emplace(msg.queue_offset, msg);
-    if (inserted) {
-      AddLocked(msg);
+  if (behind > 0) msg_acc_cnt_.store(behind);
+  return PutLocked(std::move(held));
+}
+
+bool ProcessQueue::TrackMessages(const std::vector<MessageExt>& msgs) {
+  const int64_t behind = msgs.empty() ? 0 : BehindOf(msgs.back());
+  std::vector<Held> held;
+  held.reserve(msgs.size());
+  for (const MessageExt& msg : msgs) held.push_back(HoldTracked(msg));
+  MutexLock lock(mu_);
+  if (behind > 0) msg_acc_cnt_.store(behind);
+  return PutLocked(std::move(held));
+}
+
+bool ProcessQueue::PutLocked(std::vector<Held> held) {
+  for (Held& h : held) {
+    const int64_t offset = h.msg.queue_offset;
+    auto it = msgs_.find(offset);
+    if (it == msgs_.end()) {
+      AddLocked(h);
       // Java takes the offset of the last new message; pull results are ascending, so the
       // maximum is the same there and stays right for any other order.
-      queue_offset_max_ = std::max(queue_offset_max_, msg.queue_offset);
+      queue_offset_max_ = std::max(queue_offset_max_, offset);
+      msgs_.emplace(offset, std::move(h));
     } else {
       // The same offset again (a re-pull): the newer copy replaces the held one, counted once.
       SubtractLocked(it->second);
-      it->second = msg;
-      AddLocked(msg);
+      AddLocked(h);
+      it->second = std::move(h);
     }
   }
-
-  bool dispatch = false;
   if (!msgs_.empty() && !consuming_) {
-    dispatch = true;
     consuming_ = true;
+    return true;
   }
-
-  if (!msgs.empty()) {
-    const MessageExt& last = msgs.back();
-    if (auto max = last.GetProperty(protocol::kPropertyMaxOffset)) {
-      if (auto max_offset = ParseInt64(*max)) {
-        int64_t behind = *max_offset - last.queue_offset;
-        if (behind > 0) msg_acc_cnt_.store(behind);
-      }
-    }
-  }
-  return dispatch;
+  return false;
 }
 
 int64_t ProcessQueue::RemoveMessage(const std::vector<MessageExt>& msgs) {
@@ -140,7 +189,7 @@ std::vector<MessageExt> ProcessQueue::TakeMessages(int batch_size) {
   last_consume_ms_.store(clock_.SteadyMillis());
   while (static_cast<int>(taken.size()) < batch_size && !msgs_.empty()) {
     auto node = msgs_.extract(msgs_.begin());
-    taken.push_back(node.mapped());
+    taken.push_back(node.mapped().msg);
     consuming_msgs_.insert(std::move(node));
   }
   if (taken.empty()) consuming_ = false;
@@ -151,7 +200,7 @@ int64_t ProcessQueue::Commit() {
   MutexLock lock(mu_);
   if (consuming_msgs_.empty()) return -1;
   int64_t next = consuming_msgs_.rbegin()->first + 1;
-  for (const auto& [offset, msg] : consuming_msgs_) SubtractLocked(msg);
+  for (const auto& [offset, held] : consuming_msgs_) SubtractLocked(held);
   consuming_msgs_.clear();
   return next;
 }
@@ -177,12 +226,11 @@ void ProcessQueue::MakeMessageToConsumeAgain(const std::vector<MessageExt>& msgs
       SubtractLocked(it->second);
       consuming_msgs_.erase(it);
     }
-    auto [it, inserted] = msgs_.try_emplace(msg.queue_offset, msg);
-    if (!inserted) {
-      SubtractLocked(it->second);
-      it->second = msg;
-    }
-    AddLocked(msg);
+    Held held = HoldWhole(msg);
+    auto [it, inserted] = msgs_.try_emplace(msg.queue_offset);
+    if (!inserted) SubtractLocked(it->second);
+    AddLocked(held);
+    it->second = std::move(held);
   }
 }
 
@@ -195,27 +243,21 @@ bool ProcessQueue::IsPullExpired() const {
 }
 
 void ProcessQueue::MarkConsumeStart(const std::vector<MessageExt>& msgs, int64_t now_ms) {
-  const std::string stamp = std::to_string(now_ms);
   MutexLock lock(mu_);
   for (const MessageExt& msg : msgs) {
     auto it = msgs_.find(msg.queue_offset);
-    if (it != msgs_.end()) {
-      it->second.PutPropertyUnchecked(std::string(protocol::kPropertyConsumeStartTimestamp), stamp);
-    }
+    if (it != msgs_.end()) it->second.consume_start_ms = now_ms;
   }
 }
 
 std::optional<MessageExt> ProcessQueue::FirstExpired(int64_t now_ms, int64_t timeout_ms) const {
   MutexLock lock(mu_);
   if (msgs_.empty()) return std::nullopt;
-  const MessageExt& first = msgs_.begin()->second;
-  auto stamp = first.GetProperty(protocol::kPropertyConsumeStartTimestamp);
-  if (!stamp) return std::nullopt;
-  int64_t started = 0;
-  auto [end, ec] = std::from_chars(stamp->data(), stamp->data() + stamp->size(), started);
-  if (ec != std::errc() || end != stamp->data() + stamp->size()) return std::nullopt;
-  if (now_ms - started <= timeout_ms) return std::nullopt;
-  return first;
+  const Held& first = msgs_.begin()->second;
+  if (first.consume_start_ms == 0 || now_ms - first.consume_start_ms <= timeout_ms) {
+    return std::nullopt;
+  }
+  return first.msg;
 }
 
 int64_t ProcessQueue::ToWallMillis(int64_t steady_ms) const {

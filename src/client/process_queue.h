@@ -78,7 +78,13 @@ class ProcessQueue {
   // queue is then marked consuming until TakeMessages finds it empty. (Only the orderly service
   // acts on it; the concurrent one submits every batch.) Updates msg_acc_cnt() from the
   // MAX_OFFSET property of the last message when that is ahead of it.
-  bool PutMessage(const std::vector<MessageExt>& msgs) ORBIT_EXCLUDES(mu_);
+  // PutMessage keeps the whole messages (orderly: TakeMessages hands them out);
+  // TrackMessages keeps only what the accounting and a send-back by the broker need (ids,
+  // offsets, hosts, reconsume times, body size): the concurrent and lite pull consumers hand
+  // the messages themselves to their listeners, and a whole copy per message was a third of
+  // their allocations.
+  bool PutMessage(std::vector<MessageExt> msgs) ORBIT_EXCLUDES(mu_);
+  bool TrackMessages(const std::vector<MessageExt>& msgs) ORBIT_EXCLUDES(mu_);
 
   // Concurrent consume thread, after a batch was consumed or sent back. Forgets the messages
   // (by queue offset) and returns the offset to commit: -1 if nothing was held before the call,
@@ -95,11 +101,12 @@ class ProcessQueue {
 
   bool ContainsMessage(const MessageExt& msg) const ORBIT_EXCLUDES(mu_);
 
-  // Concurrently: records `now_ms` (wall clock) as the CONSUME_START_TIME of the held copies of
-  // `msgs`, as a listener starts on them.
+  // Concurrently: records `now_ms` (wall clock) as the consume start time of the held entries
+  // of `msgs`, as a listener starts on them (Java's CONSUME_START_TIME of its shared copies).
   void MarkConsumeStart(const std::vector<MessageExt>& msgs, int64_t now_ms) ORBIT_EXCLUDES(mu_);
   // Concurrently: the first held message when its listener started more than `timeout_ms`
-  // before `now_ms` (Java's cleanExpiredMsg looks only at the first one).
+  // before `now_ms` (Java's cleanExpiredMsg looks only at the first one). A tracked message
+  // comes back without its body and properties.
   std::optional<MessageExt> FirstExpired(int64_t now_ms, int64_t timeout_ms) const
       ORBIT_EXCLUDES(mu_);
   // Whether messages wait to be consumed (the orderly consuming set not included).
@@ -157,17 +164,26 @@ class ProcessQueue {
   void FillProcessQueueInfo(protocol::ProcessQueueInfo* info) const ORBIT_EXCLUDES(mu_);
 
  private:
-  void AddLocked(const MessageExt& msg) ORBIT_REQUIRES(mu_);
-  void SubtractLocked(const MessageExt& msg) ORBIT_REQUIRES(mu_);
+  // A held message: whole (PutMessage) or only its ids and offsets (TrackMessages).
+  struct Held {
+    MessageExt msg;
+    int64_t body_size = 0;
+    int64_t consume_start_ms = 0;  // wall clock; 0 until a listener starts on it
+  };
+  static Held HoldWhole(MessageExt msg);
+  static Held HoldTracked(const MessageExt& msg);
+  bool PutLocked(std::vector<Held> held) ORBIT_REQUIRES(mu_);
+  void AddLocked(const Held& held) ORBIT_REQUIRES(mu_);
+  void SubtractLocked(const Held& held) ORBIT_REQUIRES(mu_);
   int64_t ToWallMillis(int64_t steady_ms) const;
 
   const Clock& clock_;
   ConsumeLock consume_lock_;
 
   mutable Mutex mu_;
-  std::map<int64_t, MessageExt> msgs_ ORBIT_GUARDED_BY(mu_);
+  std::map<int64_t, Held> msgs_ ORBIT_GUARDED_BY(mu_);
   // Orderly: taken and being consumed, not committed yet. Disjoint from msgs_.
-  std::map<int64_t, MessageExt> consuming_msgs_ ORBIT_GUARDED_BY(mu_);
+  std::map<int64_t, Held> consuming_msgs_ ORBIT_GUARDED_BY(mu_);
   int64_t queue_offset_max_ ORBIT_GUARDED_BY(mu_) = 0;
   bool consuming_ ORBIT_GUARDED_BY(mu_) = false;
   // Written under mu_ (so they match the maps), read without it.

@@ -556,8 +556,15 @@ void PushConsumerImpl::OnPullAnswer(const std::shared_ptr<PullRequest>& request,
         PullMessage(request);
         return;
       }
-      const bool dispatch = pq->PutMessage(result->messages);
-      SubmitConsume(std::move(result->messages), pq, mq, dispatch);
+      // Orderly: the process queue keeps the messages and hands them out. Concurrently: the
+      // consume task takes them, the queue keeps track of their offsets.
+      if (orderly()) {
+        const bool dispatch = pq->PutMessage(std::move(result->messages));
+        SubmitConsume({}, pq, mq, dispatch);
+      } else {
+        pq->TrackMessages(result->messages);
+        SubmitConsume(std::move(result->messages), pq, mq, true);
+      }
       if (config_.pull_interval_ms > 0) {
         PullLater(request, config_.pull_interval_ms);
       } else {
@@ -725,7 +732,13 @@ void PushConsumerImpl::CleanExpiredMessages() {
                      group_, msg->msg_id, mq.ToString(), config_.consume_timeout_minutes);
       std::vector<MessageExt> one{*msg};
       ResetRetryTopic(one);
-      Status back = SendMessageBack(one.front(), 3, mq.broker_name);
+      // The queue keeps no body: the broker must take it back from its store (no resend
+      // through a producer); when it cannot, the message stays and is tried again next round.
+      Status back =
+          Running() ? api_->SendMessageBack(one.front(),
+                                            WrapNamespace(config_.name_space, one.front().topic()),
+                                            3, mq.broker_name, MaxReconsumeTimes(), false)
+                    : Status(ErrorCode::kNotRunning, "the consumer is not running");
       if (!back.ok()) {
         ORBIT_LOG_WARN("consumer {}: expired message {} not sent back: {}", group_, msg->msg_id,
                        back.ToString());

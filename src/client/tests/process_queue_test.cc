@@ -53,6 +53,49 @@ TEST_F(ProcessQueueTest, RemoveInOrderCommitsNextHeldThenPastTheEnd) {
   EXPECT_EQ(pq_.RemoveMessage(Range(0, 10)), -1);  // empty again
 }
 
+TEST_F(ProcessQueueTest, TrackedMessagesCountLikeWholeOnesAndExpireWithoutTheirBody) {
+  std::vector<MessageExt> msgs = Range(0, 4, 100);
+  msgs[0].msg_id = "ID-0";
+  msgs[0].commit_log_offset = 4242;
+  msgs[0].store_host = "127.0.0.1:10911";
+  msgs[0].reconsume_times = 2;
+  msgs[0].PutPropertyUnchecked(std::string(protocol::kPropertyRetryTopic), "OriginTopic");
+  msgs[0].PutPropertyUnchecked("user", "value");
+  msgs[3].PutPropertyUnchecked(std::string(protocol::kPropertyMaxOffset), "10");
+  pq_.TrackMessages(msgs);
+  EXPECT_EQ(pq_.msg_count(), 4);
+  EXPECT_EQ(pq_.msg_size(), 400);
+  EXPECT_EQ(pq_.msg_acc_cnt(), 7);  // MAX_OFFSET 10 - offset 3
+  EXPECT_EQ(pq_.GetMaxSpan(), 3);
+
+  // Not started: never expired. Started: expired once past the timeout.
+  EXPECT_FALSE(pq_.FirstExpired(10'000'000, 1000).has_value());
+  pq_.MarkConsumeStart(msgs, 5000);
+  EXPECT_FALSE(pq_.FirstExpired(6000, 1000).has_value());
+  std::optional<MessageExt> expired = pq_.FirstExpired(6001, 1000);
+  ASSERT_TRUE(expired.has_value());
+  EXPECT_EQ(expired->queue_offset, 0);
+  EXPECT_EQ(expired->msg_id, "ID-0");
+  EXPECT_EQ(expired->commit_log_offset, 4242);
+  EXPECT_EQ(expired->store_host, "127.0.0.1:10911");
+  EXPECT_EQ(expired->reconsume_times, 2);
+  EXPECT_EQ(expired->topic(), "TopicTest");
+  EXPECT_TRUE(expired->body().empty());
+  EXPECT_EQ(expired->GetProperty(protocol::kPropertyRetryTopic), "OriginTopic");
+  EXPECT_FALSE(expired->GetProperty("user").has_value());
+
+  EXPECT_EQ(pq_.RemoveMessage(Range(0, 2)), 2);
+  EXPECT_EQ(pq_.msg_count(), 2);
+  EXPECT_EQ(pq_.msg_size(), 200);
+  // The same offset tracked again is counted once.
+  pq_.TrackMessages(Range(3, 5, 50));
+  EXPECT_EQ(pq_.msg_count(), 3);
+  EXPECT_EQ(pq_.msg_size(), 100 + 50 + 50);
+  EXPECT_EQ(pq_.RemoveMessage(Range(2, 5)), 5);
+  EXPECT_EQ(pq_.msg_count(), 0);
+  EXPECT_EQ(pq_.msg_size(), 0);
+}
+
 TEST_F(ProcessQueueTest, RemoveOutOfOrderHoldsTheCommitBack) {
   pq_.PutMessage(Range(0, 10));
   EXPECT_EQ(pq_.RemoveMessage(Range(5, 10)), 0);
