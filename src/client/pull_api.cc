@@ -118,25 +118,35 @@ Result<PullResult> ProcessPullResponse(const protocol::RemotingCommand& response
   result.suggest_which_broker_id = header.suggest_which_broker_id;
   if (result.status != PullStatus::kFound) return result;
 
-  std::vector<protocol::MessageRecord> records;
-  ORBIT_RETURN_IF_ERROR(protocol::DecodeRecords(response.body, &records));
   const bool filter = !subscription.tags_set.empty() && !subscription.class_filter_mode;
   const std::string min_offset = std::to_string(result.min_offset);
   const std::string max_offset = std::to_string(result.max_offset);
-  result.messages.reserve(records.size());
-  for (const protocol::MessageRecord& record : records) {
+  const std::string_view body = response.body;
+  for (size_t pos = 0; pos < body.size();) {
+    size_t consumed = 0;
+    auto record = protocol::DecodeRecordView(body.substr(pos), &consumed);
+    if (!record.ok()) {
+      return Malformed("pull from " + queue.ToString() + ": record at byte " + std::to_string(pos) +
+                       " of the answer: " + record.status().message());
+    }
+    pos += consumed;
     if (filter) {
       // The broker matched the tag's hash; keep only the exact tags (a message without tags
       // never matches a tag subscription).
-      const std::string_view tags = record.properties.Get(protocol::kPropertyTags);
+      std::string_view tags;
+      protocol::ForEachProperty(record->properties,
+                                [&tags](std::string_view name, std::string_view value) {
+                                  if (name == protocol::kPropertyTags) tags = value;
+                                });
       if (tags.empty() || std::find(subscription.tags_set.begin(), subscription.tags_set.end(),
                                     tags) == subscription.tags_set.end()) {
         continue;
       }
     }
-    ORBIT_ASSIGN_OR_RETURN(MessageExt m, ToMessageExt(record, queue.broker_name));
-    if (protocol::IsJavaTrue(record.properties.Get(protocol::kPropertyTransactionPrepared))) {
-      m.transaction_id = std::string(record.properties.Get(protocol::kPropertyUniqKey));
+    ORBIT_ASSIGN_OR_RETURN(MessageExt m, ToMessageExt(*record, queue.broker_name));
+    if (auto prepared = m.GetProperty(protocol::kPropertyTransactionPrepared);
+        prepared && protocol::IsJavaTrue(*prepared)) {
+      m.transaction_id = m.GetProperty(protocol::kPropertyUniqKey).value_or("");
     }
     m.PutPropertyUnchecked(std::string(protocol::kPropertyMinOffset), min_offset);
     m.PutPropertyUnchecked(std::string(protocol::kPropertyMaxOffset), max_offset);

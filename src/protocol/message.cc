@@ -27,13 +27,6 @@ bool IsMessageMagic(uint32_t magic) {
 
 size_t TopicLengthFieldSize(uint32_t magic) { return magic == kMessageMagicCodeV2 ? 2 : 1; }
 
-HostAddress LoadHost(const char* p, size_t ip_size) {
-  HostAddress h;
-  h.ip.assign(p, ip_size);
-  h.port = static_cast<int32_t>(LoadU32(p + ip_size));
-  return h;
-}
-
 // Reads a length field of the given width as a signed value; Malformed when negative.
 Result<size_t> ReadLength(ByteReader* r, size_t width, const char* field) {
   int64_t v = width == 1 ? r->I8() : width == 2 ? r->I16() : r->I32();
@@ -118,10 +111,10 @@ std::string MessageRecord::ClientMsgId() const {
   return uniq ? *uniq : OffsetMsgId();
 }
 
-Result<MessageRecord> DecodeRecord(std::string_view data, size_t* consumed) {
+Result<MessageRecordView> DecodeRecordView(std::string_view data, size_t* consumed) {
   ORBIT_ASSIGN_OR_RETURN(RecordLayout l, ParseRecordLayout(data));
   const char* p = data.data();
-  MessageRecord m;
+  MessageRecordView m;
   m.magic_code = l.magic_code;
   m.body_crc = static_cast<int32_t>(LoadU32(p + RecordLayout::kBodyCrcPos));
   m.queue_id = static_cast<int32_t>(LoadU32(p + RecordLayout::kQueueIdPos));
@@ -130,16 +123,40 @@ Result<MessageRecord> DecodeRecord(std::string_view data, size_t* consumed) {
   m.physical_offset = static_cast<int64_t>(LoadU64(p + RecordLayout::kPhysicalOffsetPos));
   m.sys_flag = l.sys_flag;
   m.born_timestamp = static_cast<int64_t>(LoadU64(p + RecordLayout::kBornTimestampPos));
-  m.born_host = LoadHost(p + RecordLayout::kBornHostPos, l.born_ip_size);
+  m.born_ip = data.substr(RecordLayout::kBornHostPos, l.born_ip_size);
+  m.born_port = static_cast<int32_t>(LoadU32(p + RecordLayout::kBornHostPos + l.born_ip_size));
   m.store_timestamp = static_cast<int64_t>(LoadU64(p + l.store_timestamp_pos));
-  m.store_host = LoadHost(p + l.store_host_pos, l.store_ip_size);
+  m.store_ip = data.substr(l.store_host_pos, l.store_ip_size);
+  m.store_port = static_cast<int32_t>(LoadU32(p + l.store_host_pos + l.store_ip_size));
   m.reconsume_times = static_cast<int32_t>(LoadU32(p + l.reconsume_times_pos));
   m.prepared_transaction_offset =
       static_cast<int64_t>(LoadU64(p + l.prepared_transaction_offset_pos));
-  m.body.assign(p + l.body_pos, l.body_size);
-  m.topic.assign(p + l.topic_pos, l.topic_size);
-  m.properties = DecodeProperties(data.substr(l.properties_pos, l.properties_size));
+  m.body = data.substr(l.body_pos, l.body_size);
+  m.topic = data.substr(l.topic_pos, l.topic_size);
+  m.properties = data.substr(l.properties_pos, l.properties_size);
   if (consumed) *consumed = l.total_size;
+  return m;
+}
+
+Result<MessageRecord> DecodeRecord(std::string_view data, size_t* consumed) {
+  ORBIT_ASSIGN_OR_RETURN(MessageRecordView v, DecodeRecordView(data, consumed));
+  MessageRecord m;
+  m.magic_code = v.magic_code;
+  m.body_crc = v.body_crc;
+  m.queue_id = v.queue_id;
+  m.flag = v.flag;
+  m.queue_offset = v.queue_offset;
+  m.physical_offset = v.physical_offset;
+  m.sys_flag = v.sys_flag;
+  m.born_timestamp = v.born_timestamp;
+  m.born_host = HostAddress{std::string(v.born_ip), v.born_port};
+  m.store_timestamp = v.store_timestamp;
+  m.store_host = HostAddress{std::string(v.store_ip), v.store_port};
+  m.reconsume_times = v.reconsume_times;
+  m.prepared_transaction_offset = v.prepared_transaction_offset;
+  m.body.assign(v.body);
+  m.topic.assign(v.topic);
+  m.properties = DecodeProperties(v.properties);
   return m;
 }
 
@@ -219,9 +236,13 @@ Status VerifyBodyCrc(const MessageRecord& record) {
 }
 
 Result<std::string> DecompressedBody(const MessageRecord& record, size_t max_size) {
-  if (!IsCompressed(record.sys_flag)) return record.body;
-  ORBIT_ASSIGN_OR_RETURN(CompressionType type, CompressionTypeFromSysFlag(record.sys_flag));
-  return Decompress(type, record.body, max_size);
+  return DecompressedBody(record.sys_flag, record.body, max_size);
+}
+
+Result<std::string> DecompressedBody(int32_t sys_flag, std::string_view body, size_t max_size) {
+  if (!IsCompressed(sys_flag)) return std::string(body);
+  ORBIT_ASSIGN_OR_RETURN(CompressionType type, CompressionTypeFromSysFlag(sys_flag));
+  return Decompress(type, body, max_size);
 }
 
 }  // namespace orbit::protocol

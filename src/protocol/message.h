@@ -127,8 +127,34 @@ struct MessageRecord {
   std::string ClientMsgId() const;
 };
 
+// One record's fields without copies: body, topic, properties (still encoded) and hosts point
+// into the decoded data, which must outlive the view. What a client turns into its own message
+// type without going through MessageRecord's strings.
+struct MessageRecordView {
+  uint32_t magic_code = kMessageMagicCode;
+  int32_t body_crc = 0;
+  int32_t queue_id = 0;
+  int32_t flag = 0;
+  int64_t queue_offset = 0;
+  int64_t physical_offset = 0;
+  int32_t sys_flag = 0;
+  int64_t born_timestamp = 0;
+  std::string_view born_ip;  // 4 or 16 bytes
+  int32_t born_port = 0;
+  int64_t store_timestamp = 0;
+  std::string_view store_ip;  // 4 or 16 bytes
+  int32_t store_port = 0;
+  int32_t reconsume_times = 0;
+  int64_t prepared_transaction_offset = 0;
+  std::string_view body;  // as stored: still compressed when sys_flag bit 0 is set
+  std::string_view topic;
+  std::string_view properties;  // name\x01value\x02... (DecodeProperties / ForEachProperty)
+};
+
 // Decodes the record at the front of `data`; `*consumed` (optional) gets its TOTALSIZE. The
 // body is returned as stored (see DecompressedBody). The CRC is not checked (VerifyBodyCrc).
+Result<MessageRecordView> DecodeRecordView(std::string_view data, size_t* consumed = nullptr);
+// The same, copied into a MessageRecord.
 Result<MessageRecord> DecodeRecord(std::string_view data, size_t* consumed = nullptr);
 
 // Decodes a concatenation of records (a pull body) and appends them to `out`. Stops at the
@@ -151,6 +177,8 @@ Status VerifyBodyCrc(const MessageRecord& record);
 // The body uncompressed per the sysFlag (a copy when not compressed). kCompression on corrupt
 // data or output beyond max_size; kUnsupported for an undefined compression type.
 Result<std::string> DecompressedBody(const MessageRecord& record,
+                                     size_t max_size = kDefaultMaxDecompressedSize);
+Result<std::string> DecompressedBody(int32_t sys_flag, std::string_view body,
                                      size_t max_size = kDefaultMaxDecompressedSize);
 
 }  // namespace orbit::protocol

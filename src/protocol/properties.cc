@@ -116,17 +116,8 @@ std::string EncodeProperties(const MessageProperties& props) {
 
 MessageProperties DecodeProperties(std::string_view encoded) {
   MessageProperties props;
-  size_t index = 0;
-  while (index < encoded.size()) {
-    size_t end = encoded.find(kPropertySeparator, index);
-    if (end == std::string_view::npos) end = encoded.size();
-    std::string_view piece = encoded.substr(index, end - index);
-    size_t sep = piece.find(kNameValueSeparator);
-    if (piece.size() >= 3 && sep != std::string_view::npos && sep > 0 && sep < piece.size() - 1) {
-      props.Set(piece.substr(0, sep), piece.substr(sep + 1));
-    }
-    index = end + 1;
-  }
+  ForEachProperty(
+      encoded, [&props](std::string_view name, std::string_view value) { props.Set(name, value); });
   return props;
 }
 

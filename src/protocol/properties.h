@@ -115,6 +115,23 @@ size_t EncodedPropertiesSize(const MessageProperties& props);
 // Parses the string form with the Java rules above. Never fails.
 MessageProperties DecodeProperties(std::string_view encoded);
 
+// Calls fn(name, value) for each pair of an encoded property string that DecodeProperties
+// keeps, in order (a later pair with the same name replaces an earlier one there).
+template <typename F>
+void ForEachProperty(std::string_view encoded, F&& fn) {
+  size_t index = 0;
+  while (index < encoded.size()) {
+    size_t end = encoded.find(kPropertySeparator, index);
+    if (end == std::string_view::npos) end = encoded.size();
+    std::string_view piece = encoded.substr(index, end - index);
+    size_t sep = piece.find(kNameValueSeparator);
+    if (piece.size() >= 3 && sep != std::string_view::npos && sep > 0 && sep < piece.size() - 1) {
+      fn(piece.substr(0, sep), piece.substr(sep + 1));
+    }
+    index = end + 1;
+  }
+}
+
 // InvalidArgument when an entry would not survive a round trip: an empty name or value, or a
 // separator byte (0x01, 0x02) inside one.
 Status CheckProperties(const MessageProperties& props);
