@@ -122,6 +122,9 @@ Result<PullResult> ProcessPullResponse(const protocol::RemotingCommand& response
   const std::string min_offset = std::to_string(result.min_offset);
   const std::string max_offset = std::to_string(result.max_offset);
   const std::string_view body = response.body;
+  // Located first, so that the messages are built in place (no vector growth moving them).
+  std::vector<protocol::MessageRecordView> records;
+  records.reserve(32);
   for (size_t pos = 0; pos < body.size();) {
     size_t consumed = 0;
     auto record = protocol::DecodeRecordView(body.substr(pos), &consumed);
@@ -129,12 +132,17 @@ Result<PullResult> ProcessPullResponse(const protocol::RemotingCommand& response
       return Malformed("pull from " + queue.ToString() + ": record at byte " + std::to_string(pos) +
                        " of the answer: " + record.status().message());
     }
+    records.push_back(*record);
     pos += consumed;
+  }
+  result.messages.reserve(records.size());
+  RecordHostCache hosts;
+  for (const protocol::MessageRecordView& record : records) {
     if (filter) {
       // The broker matched the tag's hash; keep only the exact tags (a message without tags
       // never matches a tag subscription).
       std::string_view tags;
-      protocol::ForEachProperty(record->properties,
+      protocol::ForEachProperty(record.properties,
                                 [&tags](std::string_view name, std::string_view value) {
                                   if (name == protocol::kPropertyTags) tags = value;
                                 });
@@ -143,7 +151,7 @@ Result<PullResult> ProcessPullResponse(const protocol::RemotingCommand& response
         continue;
       }
     }
-    ORBIT_ASSIGN_OR_RETURN(MessageExt m, ToMessageExt(*record, queue.broker_name));
+    ORBIT_ASSIGN_OR_RETURN(MessageExt m, ToMessageExt(record, queue.broker_name, &hosts));
     if (auto prepared = m.GetProperty(protocol::kPropertyTransactionPrepared);
         prepared && protocol::IsJavaTrue(*prepared)) {
       m.transaction_id = m.GetProperty(protocol::kPropertyUniqKey).value_or("");

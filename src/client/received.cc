@@ -5,8 +5,19 @@
 
 namespace orbit::client {
 
+const std::string& HostNameCache::Name(std::string_view ip, int32_t port) {
+  if (port != port_ || ip != ip_) {
+    ip_.assign(ip);
+    port_ = port;
+    name_ = protocol::HostAddress{ip_, port}.ToString();
+  }
+  return name_;
+}
+
 Result<MessageExt> ToMessageExt(const protocol::MessageRecordView& record,
-                                const std::string& broker_name) {
+                                const std::string& broker_name, RecordHostCache* hosts) {
+  RecordHostCache local;
+  if (hosts == nullptr) hosts = &local;
   MessageExt m;
   m.set_topic(std::string(record.topic));
   ORBIT_ASSIGN_OR_RETURN(std::string body,
@@ -29,8 +40,8 @@ Result<MessageExt> ToMessageExt(const protocol::MessageRecordView& record,
   m.commit_log_offset = record.physical_offset;
   m.born_timestamp = record.born_timestamp;
   m.store_timestamp = record.store_timestamp;
-  m.born_host = protocol::HostAddress{std::string(record.born_ip), record.born_port}.ToString();
-  m.store_host = store_host.ToString();
+  m.born_host = hosts->born.Name(record.born_ip, record.born_port);
+  m.store_host = hosts->store.Name(record.store_ip, record.store_port);
   m.reconsume_times = record.reconsume_times;
   m.sys_flag = record.sys_flag;
   m.body_crc = record.body_crc;
