@@ -56,3 +56,10 @@ function(orbit_cc_fuzz NAME)
   target_compile_options(${NAME} PRIVATE ${ORBIT_WARNINGS} -fsanitize=fuzzer)
   target_link_options(${NAME} PRIVATE -fsanitize=fuzzer)
 endfunction()
+
+# The allocator of Orbit's programs (see ORBIT_TCMALLOC in the top CMakeLists.txt).
+function(orbit_program_allocator TARGET)
+  if(ORBIT_TCMALLOC_LIB)
+    target_link_libraries(${TARGET} PRIVATE ${ORBIT_TCMALLOC_LIB})
+  endif()
+endfunction()

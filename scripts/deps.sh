@@ -9,7 +9,7 @@ packages=(
   libasio-dev libfmt-dev libspdlog-dev libcli11-dev libyaml-cpp-dev
   zlib1g-dev liblz4-dev libzstd-dev libisal-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  rapidjson-dev nlohmann-json3-dev libsimdjson-dev
+  rapidjson-dev nlohmann-json3-dev libsimdjson-dev libgoogle-perftools-dev
 )
 # Node.js runs the ali-ons interop test; a machine may have it from elsewhere already.
 command -v node >/dev/null || packages+=(nodejs)
