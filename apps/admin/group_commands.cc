@@ -150,13 +150,29 @@ void AddConsumerProgress(CLI::App* cmd, ConsumerProgressOptions* o) {
                   "consumer group (default: every group, one line each)");
   cmd->add_option("-t,--topicName", o->topic, "only this topic's queues");
   AddBool(cmd, "-s,--showClientIP", &o->show_client_ip,
-          "add the #Client IP column (not known to this tool: shown as N/A)");
+          "add the #Client IP column: the IP of the client holding each queue (NA: none)");
 }
 
 std::string ConsumeTypeName(const std::string& consume_type) {
   if (consume_type == "CONSUME_PASSIVELY") return "PUSH";
   if (consume_type == "CONSUME_ACTIVELY") return "PULL";
   return consume_type;
+}
+
+// Which client holds each queue of `group` (Apache's getMessageQueueAllocationResult): the
+// queues in each online client's running info, mapped to the client's IP. Empty when nobody
+// is online or answers, as Apache's tool leaves it.
+std::map<MessageQueue, std::string> QueueHolders(AdminClient& admin, const std::string& group) {
+  std::map<MessageQueue, std::string> out;
+  auto conn = admin.ExamineConsumerConnectionInfo(group);
+  if (!conn.ok()) return out;
+  for (const ClientConnection& c : conn->connections) {
+    auto info = admin.GetConsumerRunningInfo(group, c.client_id);
+    if (!info.ok()) continue;
+    const std::string ip = c.client_addr.substr(0, c.client_addr.find(':'));
+    for (const auto& [queue, state] : info->queues) out[queue] = ip;
+  }
+  return out;
 }
 
 Status RunAllGroupsProgress(AdminClient& admin, Output& out) {
@@ -174,8 +190,13 @@ Status RunAllGroupsProgress(AdminClient& admin, Output& out) {
     if (!stats.ok()) continue;  // a group without offsets anywhere
     auto conn = admin.ExamineConsumerConnectionInfo(group);
     const size_t count = conn.ok() ? conn->connections.size() : 0;
-    const std::string version =
-        count > 0 ? std::to_string(conn->connections.front().version) : "OFFLINE";
+    // Apache prints the lowest version of the group's clients.
+    int32_t min_version = 0;
+    for (size_t i = 0; i < count; ++i) {
+      const int32_t v = conn->connections[i].version;
+      min_version = i == 0 ? v : std::min(min_version, v);
+    }
+    const std::string version = count > 0 ? VersionName(min_version) : "OFFLINE";
     const std::string type = conn.ok() ? ConsumeTypeName(conn->consume_type) : "";
     const std::string model = conn.ok() ? conn->message_model : "";
     table.AddRow({group, std::to_string(count), version, type, model,
@@ -183,7 +204,8 @@ Status RunAllGroupsProgress(AdminClient& admin, Output& out) {
     list.Push(Json::Object()
                   .Set("group", group)
                   .Set("count", static_cast<int64_t>(count))
-                  .Set("version", count > 0 ? Json(conn->connections.front().version) : Json())
+                  .Set("version", count > 0 ? Json(min_version) : Json())
+                  .Set("versionDesc", count > 0 ? Json(version) : Json())
                   .Set("consumeType", type)
                   .Set("messageModel", model)
                   .Set("consumeTps", stats->consume_tps)
@@ -208,23 +230,29 @@ Status RunConsumerProgress(const CommonOptions& common, const ConsumerProgressOp
   if (o.show_client_ip) header.push_back("#Client IP");
   header.insert(header.end(), {"#Diff", "#LastTime"});
   Table table(header);
+  std::map<MessageQueue, std::string> holders;
+  if (o.show_client_ip) holders = QueueHolders(*admin, o.group);
   Json queues = Json::Array();
   for (const QueueProgress& q : stats->queues) {
     std::vector<std::string> row = {
         q.queue.topic, q.queue.broker_name, std::to_string(q.queue.queue_id),
         std::to_string(q.broker_offset), std::to_string(q.consumer_offset)};
-    if (o.show_client_ip) row.push_back("N/A");
+    auto holder = holders.find(q.queue);
+    const std::string client_ip = holder != holders.end() ? holder->second : "";
+    if (o.show_client_ip) row.push_back(client_ip.empty() ? "NA" : client_ip);
     row.push_back(std::to_string(q.broker_offset - q.consumer_offset));
     row.push_back(q.last_timestamp > 0 ? HumanTime(q.last_timestamp) : "N/A");
     table.AddRow(std::move(row));
-    queues.Push(Json::Object()
-                    .Set("topic", q.queue.topic)
-                    .Set("brokerName", q.queue.broker_name)
-                    .Set("queueId", q.queue.queue_id)
-                    .Set("brokerOffset", q.broker_offset)
-                    .Set("consumerOffset", q.consumer_offset)
-                    .Set("diff", q.broker_offset - q.consumer_offset)
-                    .Set("lastTimestamp", q.last_timestamp));
+    Json queue = Json::Object()
+                     .Set("topic", q.queue.topic)
+                     .Set("brokerName", q.queue.broker_name)
+                     .Set("queueId", q.queue.queue_id)
+                     .Set("brokerOffset", q.broker_offset)
+                     .Set("consumerOffset", q.consumer_offset)
+                     .Set("diff", q.broker_offset - q.consumer_offset)
+                     .Set("lastTimestamp", q.last_timestamp);
+    if (o.show_client_ip) queue.Set("clientIp", client_ip.empty() ? Json() : Json(client_ip));
+    queues.Push(std::move(queue));
   }
   if (out.json()) {
     out.Emit(Json::Object()
@@ -258,7 +286,8 @@ Json ConnectionsJson(const std::vector<ClientConnection>& connections) {
                   .Set("clientId", c.client_id)
                   .Set("clientAddr", c.client_addr)
                   .Set("language", c.language)
-                  .Set("version", c.version));
+                  .Set("version", c.version)
+                  .Set("versionDesc", VersionName(c.version)));
   }
   return list;
 }
@@ -268,7 +297,7 @@ Table ConnectionsTable(const std::vector<ClientConnection>& connections) {
   int i = 0;
   for (const ClientConnection& c : connections) {
     table.AddRow({fmt::format("{:03}", ++i), c.client_id, c.client_addr, c.language,
-                  std::to_string(c.version)});
+                  VersionName(c.version)});
   }
   return table;
 }

@@ -44,6 +44,51 @@ void PrintDetails(const std::vector<MessageExt>& messages, Output& out) {
   }
 }
 
+// ---- Pushing a stored message to one consumer (-g/-d of queryMsgById, queryMsgByUniqueKey)
+
+// As Java's ConsumeMessageDirectlyResult.toString() (an unset remark is Java's null).
+std::string DirectResultText(const ConsumeDirectlyResult& r) {
+  return fmt::format(
+      "ConsumeMessageDirectlyResult [order={}, autoCommit={}, consumeResult={}, remark={}, "
+      "spentTimeMills={}]",
+      r.order, r.auto_commit, r.result.empty() ? "null" : r.result,
+      r.remark.empty() ? "null" : r.remark, r.spent_time_ms);
+}
+
+Json DirectResultJson(const std::string& msg_id, const ConsumeDirectlyResult& r) {
+  return Json::Object()
+      .Set("msgId", msg_id)
+      .Set("order", r.order)
+      .Set("autoCommit", r.auto_commit)
+      .Set("consumeResult", r.result)
+      .Set("remark", r.remark)
+      .Set("spentTimeMills", r.spent_time_ms);
+}
+
+// Apache's pushMsg: the client must be a push consumer (its running info says so); the broker
+// that stores `msg` hands it to the client's listener.
+Result<ConsumeDirectlyResult> PushToConsumer(AdminClient& admin, const std::string& group,
+                                             const std::string& client_id, const MessageExt& msg) {
+  auto info = admin.GetConsumerRunningInfo(group, client_id);
+  if (!info.ok()) return Explain(info.status(), "client " + client_id + " of group " + group);
+  if (!info->IsPushType()) {
+    return InvalidArgument("client " + client_id +
+                           " is not a push consumer: it cannot consume a message directly");
+  }
+  auto result = admin.ConsumeMessageDirectly(group, client_id, msg.offset_msg_id);
+  if (!result.ok()) {
+    return Explain(result.status(), "pushing message " + msg.offset_msg_id + " to " + client_id);
+  }
+  return result;
+}
+
+std::string CheckGroupAndClient(const std::string& group, const std::string& client_id) {
+  if (group.empty() != client_id.empty()) {
+    return "-g/--consumerGroup and -d/--clientId go together (push the message to that client)";
+  }
+  return "";
+}
+
 // ---- queryMsgById
 
 struct QueryByIdOptions {
@@ -61,8 +106,10 @@ void AddQueryById(CLI::App* cmd, QueryByIdOptions* o) {
       ->required();
   cmd->add_option("-t,--topic", o->topic,
                   "topic: also look the ids up as producer (unique) ids in it");
-  cmd->add_option("-g,--consumerGroup", o->group, "with -d: push to a consumer (unsupported)");
-  cmd->add_option("-d,--clientId", o->client_id, "with -g: push to a consumer (unsupported)");
+  cmd->add_option("-g,--consumerGroup", o->group,
+                  "with -d: push the message to that consumer of this group");
+  cmd->add_option("-d,--clientId", o->client_id,
+                  "with -g: the client id (as consumerConnection lists it) to push to");
   cmd->add_option("-s,--sendMessage", o->resend, "resend the message (unsupported)");
   cmd->add_option("-u,--unitName", o->unit_name, "unit name of the resending producer");
   cmd->add_option("-f,--bodyFormat", o->body_format, "charset of the body (printed as is)");
@@ -70,35 +117,51 @@ void AddQueryById(CLI::App* cmd, QueryByIdOptions* o) {
 
 std::string CheckQueryById(const QueryByIdOptions& o) {
   if (SplitIds(o.ids).empty()) return "-i/--msgId is empty";
-  return "";
+  return CheckGroupAndClient(o.group, o.client_id);
+}
+
+// The message of an offset message id, or of a producer's id in `topic` when one is given.
+Result<MessageExt> FindById(AdminClient& admin, const std::string& id, const std::string& topic) {
+  auto msg = admin.ViewMessage(id);
+  if (msg.ok()) return msg;
+  if (msg.status().code() != ErrorCode::kInvalidArgument) {
+    return Explain(msg.status(), "message " + id);
+  }
+  if (topic.empty()) {
+    return InvalidArgument(id +
+                           " is not an offset message id; give -t TOPIC to look it up as a "
+                           "producer's message id (or use queryMsgByUniqueKey)");
+  }
+  auto by_key = admin.QueryMessageByUniqueKey(topic, id);
+  if (!by_key.ok()) return Explain(by_key.status(), "message " + id + " in topic " + topic);
+  return std::move(by_key->front());
 }
 
 Status RunQueryById(const CommonOptions& common, const QueryByIdOptions& o, Output& out) {
-  if (!o.group.empty() || !o.client_id.empty()) {
-    return Unsupported("pushing a message to a consumer (-g/-d) is not supported by orbit-admin");
-  }
-  if (!o.resend.empty() && o.resend != "false") {
+  const bool push = !o.group.empty();
+  if (!push && !o.resend.empty() && o.resend != "false") {
     return Unsupported("resending a message (-s) is not supported by orbit-admin");
   }
   ORBIT_ASSIGN_OR_RETURN(auto admin, StartAdmin(common));
   std::vector<MessageExt> found;
+  Json results = Json::Array();
   for (const std::string& id : SplitIds(o.ids)) {
-    auto msg = admin->ViewMessage(id);
-    if (msg.ok()) {
-      found.push_back(std::move(*msg));
+    ORBIT_ASSIGN_OR_RETURN(MessageExt msg, FindById(*admin, id, o.topic));
+    if (!push) {
+      found.push_back(std::move(msg));
       continue;
     }
-    if (msg.status().code() != ErrorCode::kInvalidArgument) {
-      return Explain(msg.status(), "message " + id);
+    ORBIT_ASSIGN_OR_RETURN(ConsumeDirectlyResult result,
+                           PushToConsumer(*admin, o.group, o.client_id, msg));
+    if (out.json()) {
+      results.Push(DirectResultJson(id, result));
+    } else {
+      out.Line(DirectResultText(result));
     }
-    if (o.topic.empty()) {
-      return InvalidArgument(id +
-                             " is not an offset message id; give -t TOPIC to look it up as a "
-                             "producer's message id (or use queryMsgByUniqueKey)");
-    }
-    auto by_key = admin->QueryMessageByUniqueKey(o.topic, id);
-    if (!by_key.ok()) return Explain(by_key.status(), "message " + id + " in topic " + o.topic);
-    found.push_back(std::move(by_key->front()));
+  }
+  if (push) {
+    if (out.json()) out.Emit(results);
+    return Status::Ok();
   }
   PrintDetails(found, out);
   return Status::Ok();
@@ -166,19 +229,33 @@ struct QueryByUniqueKeyOptions {
 void AddQueryByUniqueKey(CLI::App* cmd, QueryByUniqueKeyOptions* o) {
   cmd->add_option("-i,--msgId", o->id, "the producer's message id (UNIQ_KEY)")->required();
   cmd->add_option("-t,--topic", o->topic, "topic name")->required();
-  cmd->add_option("-g,--consumerGroup", o->group, "with -d: push to a consumer (unsupported)");
-  cmd->add_option("-d,--clientId", o->client_id, "with -g: push to a consumer (unsupported)");
+  cmd->add_option("-g,--consumerGroup", o->group,
+                  "with -d: push the message to that consumer of this group");
+  cmd->add_option("-d,--clientId", o->client_id,
+                  "with -g: the client id (as consumerConnection lists it) to push to");
   AddBool(cmd, "-a,--showAll", &o->show_all, "every stored copy, not only the first");
+}
+
+std::string CheckQueryByUniqueKey(const QueryByUniqueKeyOptions& o) {
+  return CheckGroupAndClient(o.group, o.client_id);
 }
 
 Status RunQueryByUniqueKey(const CommonOptions& common, const QueryByUniqueKeyOptions& o,
                            Output& out) {
-  if (!o.group.empty() || !o.client_id.empty()) {
-    return Unsupported("pushing a message to a consumer (-g/-d) is not supported by orbit-admin");
-  }
   ORBIT_ASSIGN_OR_RETURN(auto admin, StartAdmin(common));
   auto messages = admin->QueryMessageByUniqueKey(o.topic, o.id);
   if (!messages.ok()) return Explain(messages.status(), "message " + o.id + " in topic " + o.topic);
+  if (!o.group.empty()) {
+    // Java's consumeMessageDirectly(group, clientId, topic, msgId): the first copy found.
+    ORBIT_ASSIGN_OR_RETURN(ConsumeDirectlyResult result,
+                           PushToConsumer(*admin, o.group, o.client_id, messages->front()));
+    if (out.json()) {
+      out.Emit(DirectResultJson(o.id, result));
+    } else {
+      out.Line(DirectResultText(result));
+    }
+    return Status::Ok();
+  }
   if (!o.show_all && messages->size() > 1) messages->resize(1);
   PrintDetails(*messages, out);
   return Status::Ok();
@@ -480,14 +557,15 @@ Status RunSendMessage(const CommonOptions& common, const SendMessageOptions& o, 
 }  // namespace
 
 void AddMessageCommands(std::vector<Command>* commands) {
-  commands->push_back(MakeCommand<QueryByIdOptions>("queryMsgById",
-                                                    "Show a message by its offset message id",
-                                                    AddQueryById, RunQueryById, CheckQueryById));
+  commands->push_back(MakeCommand<QueryByIdOptions>(
+      "queryMsgById", "Show a message by its offset message id, or push it to a consumer (-g/-d)",
+      AddQueryById, RunQueryById, CheckQueryById));
   commands->push_back(MakeCommand<QueryByKeyOptions>(
       "queryMsgByKey", "List the messages of a topic with a key", AddQueryByKey, RunQueryByKey));
   commands->push_back(MakeCommand<QueryByUniqueKeyOptions>(
-      "queryMsgByUniqueKey", "Show a message by the id its producer reported", AddQueryByUniqueKey,
-      RunQueryByUniqueKey));
+      "queryMsgByUniqueKey",
+      "Show a message by the id its producer reported, or push it to a consumer (-g/-d)",
+      AddQueryByUniqueKey, RunQueryByUniqueKey, CheckQueryByUniqueKey));
   commands->push_back(MakeCommand<QueryByOffsetOptions>("queryMsgByOffset",
                                                         "Show the message at an offset of a queue",
                                                         AddQueryByOffset, RunQueryByOffset));

@@ -144,6 +144,59 @@ struct ConsumerConnectionInfo {
   std::map<std::string, std::string> subscriptions;  // topic -> sub expression
 };
 
+// The name of a RocketMQ version code as clients announce it (Apache's MQVersion.Version):
+// 409 -> "V4_9_8", 62 -> "V3_1_8_SNAPSHOT"; codes past the last known one are
+// "HIGHER_VERSION", as Java's getVersionDesc answers; negative codes are "UNKNOWN".
+std::string VersionName(int32_t version);
+
+// A queue a consumer holds, as its process queue stands (Java's ProcessQueueInfo).
+struct ProcessQueueState {
+  int64_t commit_offset = 0;  // the offset the consumer will commit next
+  int64_t cached_msg_min_offset = 0;
+  int64_t cached_msg_max_offset = 0;
+  int32_t cached_msg_count = 0;
+  int32_t cached_msg_size_mib = 0;
+  int64_t transaction_msg_min_offset = 0;
+  int64_t transaction_msg_max_offset = 0;
+  int32_t transaction_msg_count = 0;
+  bool locked = false;  // orderly consumers: the broker lock is held
+  int64_t try_unlock_times = 0;
+  int64_t last_lock_timestamp = 0;
+  bool dropped = false;  // Java's "droped": the queue was taken away
+  int64_t last_pull_timestamp = 0;
+  int64_t last_consume_timestamp = 0;
+};
+// A consumer's rates on one topic (Java's ConsumeStatus).
+struct TopicConsumeStatus {
+  double pull_rt = 0;
+  double pull_tps = 0;
+  double consume_rt = 0;
+  double consume_ok_tps = 0;
+  double consume_failed_tps = 0;
+  int64_t consume_failed_msgs = 0;  // in the last hour
+};
+// GET_CONSUMER_RUNNING_INFO: what one consumer client of a group says about itself.
+struct ConsumerRunningInfo {
+  // Its config and PROP_* keys (PROP_CONSUME_TYPE, PROP_CLIENT_VERSION, ...).
+  std::map<std::string, std::string> properties;
+  std::map<std::string, std::string> subscriptions;    // topic -> sub expression
+  std::map<MessageQueue, ProcessQueueState> queues;    // the queues it holds
+  std::map<std::string, TopicConsumeStatus> statuses;  // topic -> rates
+  std::string jstack;                                  // thread dump, when asked for
+  // A push consumer (PROP_CONSUME_TYPE CONSUME_PASSIVELY): only those consume directly.
+  bool IsPushType() const;
+};
+
+// CONSUME_MESSAGE_DIRECTLY: what the consumer's listener did with the message.
+struct ConsumeDirectlyResult {
+  bool order = false;  // an orderly listener consumed it
+  bool auto_commit = true;
+  std::string result;  // "CR_SUCCESS", "CR_LATER", "CR_ROLLBACK", "CR_COMMIT",
+                       // "CR_THROW_EXCEPTION", "CR_RETURN_NULL"
+  std::string remark;
+  int64_t spent_time_ms = 0;
+};
+
 class AdminClient {
  public:
   explicit AdminClient(AdminConfig config);
@@ -211,6 +264,20 @@ class AdminClient {
                                                                  int64_t timestamp_ms, bool force);
   // UPDATE_CONSUMER_OFFSET of one queue at its broker.
   Status UpdateConsumeOffset(const std::string& group, const MessageQueue& queue, int64_t offset);
+  // Java's getConsumerRunningInfo: GET_CONSUMER_RUNNING_INFO at the brokers where the group is
+  // online (those of its retry topic), which ask the client `client_id` (as consumerConnection
+  // lists it). `jstack` asks for a thread dump too (Orbit clients send none). Errors: the
+  // broker's refusal, e.g. "... code 1, The Consumer <G> <id> not online".
+  Result<ConsumerRunningInfo> GetConsumerRunningInfo(const std::string& group,
+                                                     const std::string& client_id,
+                                                     bool jstack = false);
+  // Java's consumeMessageDirectly: CONSUME_MESSAGE_DIRECTLY at the broker that stores the
+  // message (the address in the offset message id), which hands it to the consumer `client_id`
+  // of `group`; its listener consumes it whatever the offsets say. InvalidArgument when the id
+  // is not an offset message id.
+  Result<ConsumeDirectlyResult> ConsumeMessageDirectly(const std::string& group,
+                                                       const std::string& client_id,
+                                                       const std::string& offset_msg_id);
 
   // ---- Offsets of queues
   Result<int64_t> MaxOffset(const MessageQueue& queue);

@@ -44,6 +44,53 @@ int64_t ConsumeProgress::Diff() const {
   return diff;
 }
 
+namespace {
+
+// Apache's MQVersion.Version in order (a code is an ordinal): V3_0_0's pre-releases, then a
+// SNAPSHOT and a release of each patch version of 3.0.1-3.0.15, 3.1.0-3.2.9, 3.m.1-3.m.9 for m
+// 3-9 and 4.0.0-5.9.9, then HIGHER_VERSION.
+std::vector<std::string> BuildVersionNames() {
+  std::vector<std::string> names = {"V3_0_0_SNAPSHOT", "V3_0_0_ALPHA1", "V3_0_0_BETA1",
+                                    "V3_0_0_BETA2",    "V3_0_0_BETA3",  "V3_0_0_BETA4",
+                                    "V3_0_0_BETA5"};
+  for (int beta = 6; beta <= 9; ++beta) {
+    names.push_back("V3_0_0_BETA" + std::to_string(beta) + "_SNAPSHOT");
+    names.push_back("V3_0_0_BETA" + std::to_string(beta));
+  }
+  names.push_back("V3_0_0_FINAL");
+  auto add = [&names](int major, int minor, int first_patch, int last_patch) {
+    for (int patch = first_patch; patch <= last_patch; ++patch) {
+      std::string name =
+          "V" + std::to_string(major) + "_" + std::to_string(minor) + "_" + std::to_string(patch);
+      names.push_back(name + "_SNAPSHOT");
+      names.push_back(std::move(name));
+    }
+  };
+  add(3, 0, 1, 15);
+  add(3, 1, 0, 9);
+  add(3, 2, 0, 9);
+  for (int minor = 3; minor <= 9; ++minor) add(3, minor, 1, 9);
+  for (int major = 4; major <= 5; ++major) {
+    for (int minor = 0; minor <= 9; ++minor) add(major, minor, 0, 9);
+  }
+  names.push_back("HIGHER_VERSION");
+  return names;
+}
+
+}  // namespace
+
+std::string VersionName(int32_t version) {
+  static const std::vector<std::string> kNames = BuildVersionNames();
+  if (version < 0) return "UNKNOWN";
+  // Java's getVersionDesc answers the last name for any code past it.
+  return kNames[std::min(static_cast<size_t>(version), kNames.size() - 1)];
+}
+
+bool ConsumerRunningInfo::IsPushType() const {
+  auto it = properties.find(std::string(protocol::kPropConsumeType));
+  return it != properties.end() && it->second == "CONSUME_PASSIVELY";
+}
+
 namespace client {
 
 using protocol::RemotingCommand;
@@ -381,6 +428,50 @@ class AdminClientImpl {
         .status();
   }
 
+  // ---- A consumer's own state (the broker relays the request to the client)
+
+  Result<ConsumerRunningInfo> GetConsumerRunningInfo(const std::string& group,
+                                                     const std::string& client_id, bool jstack) {
+    ORBIT_ASSIGN_OR_RETURN(auto brokers, GroupBrokers(group, ""));
+    // Java asks the first broker only; the next ones may still know a client that is
+    // connected to some brokers and not (yet) to others.
+    Status failure(ErrorCode::kNotFound, "no broker of consumer group " + group + " is known");
+    for (const auto& [name, addr] : brokers) {
+      auto response =
+          Call("broker " + addr, addr, BuildConsumerRunningInfoRequest(group, client_id, jstack),
+               ConsumerCallTimeoutMs());
+      if (!response.ok()) {
+        failure = response.status();
+        continue;
+      }
+      if (response->code != ResponseCode::kSuccess) {
+        failure = Refused("broker " + addr, RequestCode::kGetConsumerRunningInfo, *response);
+        continue;
+      }
+      return DecodeConsumerRunningInfo(response->body);
+    }
+    return failure;
+  }
+
+  Result<ConsumeDirectlyResult> ConsumeMessageDirectly(const std::string& group,
+                                                       const std::string& client_id,
+                                                       const std::string& offset_msg_id) {
+    auto id = protocol::DecodeOffsetMessageId(offset_msg_id);
+    if (!id.ok()) {
+      return InvalidArgument("'" + offset_msg_id +
+                             "' is not an offset message id: " + id.status().message());
+    }
+    const std::string addr = id->store_host.ToString();
+    ORBIT_ASSIGN_OR_RETURN(RemotingCommand response,
+                           Call("broker " + addr, addr,
+                                BuildConsumeMessageDirectlyRequest(group, client_id, offset_msg_id),
+                                ConsumerCallTimeoutMs()));
+    if (response.code != ResponseCode::kSuccess) {
+      return Refused("broker " + addr, RequestCode::kConsumeMessageDirectly, response);
+    }
+    return DecodeConsumeDirectlyResult(response.body);
+  }
+
   // ---- Offsets of queues
 
   Result<int64_t> MaxOffset(const MessageQueue& queue) {
@@ -472,16 +563,22 @@ class AdminClientImpl {
   }
 
   // One request, whatever the answer; a transport failure says whom it could not reach.
+  // `timeout_ms` 0: the config's.
   Result<RemotingCommand> Call(const std::string& who, const std::string& addr,
-                               RemotingCommand request) {
+                               RemotingCommand request, int64_t timeout_ms = 0) {
     ORBIT_ASSIGN_OR_RETURN(auto instance, Instance());
-    auto response = instance->InvokeSync(addr, std::move(request), config_.timeout_ms);
+    auto response = instance->InvokeSync(addr, std::move(request),
+                                         timeout_ms > 0 ? timeout_ms : config_.timeout_ms);
     if (!response.ok()) {
       return Status(response.status().code(),
                     "cannot reach " + who + ": " + response.status().message());
     }
     return response;
   }
+
+  // Requests the broker passes on to a client wait for the broker's own call (up to 10 s) and
+  // the client's work: three times the usual timeout, as Java's admin gives them.
+  int64_t ConsumerCallTimeoutMs() const { return config_.timeout_ms * 3; }
 
   // A broker request that must answer SUCCESS (whatever its remark: 4.9.8 answers topic creation
   // with code 0 and 'not set any response code').
@@ -724,6 +821,16 @@ Result<std::map<MessageQueue, int64_t>> AdminClient::ResetOffsetByTimestamp(
 Status AdminClient::UpdateConsumeOffset(const std::string& group, const MessageQueue& queue,
                                         int64_t offset) {
   return impl_->UpdateConsumeOffset(group, queue, offset);
+}
+
+Result<ConsumerRunningInfo> AdminClient::GetConsumerRunningInfo(const std::string& group,
+                                                                const std::string& client_id,
+                                                                bool jstack) {
+  return impl_->GetConsumerRunningInfo(group, client_id, jstack);
+}
+Result<ConsumeDirectlyResult> AdminClient::ConsumeMessageDirectly(
+    const std::string& group, const std::string& client_id, const std::string& offset_msg_id) {
+  return impl_->ConsumeMessageDirectly(group, client_id, offset_msg_id);
 }
 
 Result<int64_t> AdminClient::MaxOffset(const MessageQueue& queue) {

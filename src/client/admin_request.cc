@@ -177,6 +177,25 @@ RemotingCommand BuildQueryMessageRequest(const std::string& topic, const std::st
   return request;
 }
 
+RemotingCommand BuildConsumerRunningInfoRequest(const std::string& group,
+                                                const std::string& client_id, bool jstack) {
+  protocol::GetConsumerRunningInfoRequestHeader h;
+  h.consumer_group = group;
+  h.client_id = client_id;
+  h.jstack_enable = jstack;
+  return WithHeader(RequestCode::kGetConsumerRunningInfo, h);
+}
+
+RemotingCommand BuildConsumeMessageDirectlyRequest(const std::string& group,
+                                                   const std::string& client_id,
+                                                   const std::string& offset_msg_id) {
+  protocol::ConsumeMessageDirectlyResultRequestHeader h;
+  h.consumer_group = group;
+  h.client_id = client_id;
+  h.msg_id = offset_msg_id;
+  return WithHeader(RequestCode::kConsumeMessageDirectly, h);
+}
+
 Result<ClusterInfo> DecodeClusterInfo(std::string_view body) {
   ORBIT_ASSIGN_OR_RETURN(protocol::ClusterInfo decoded, protocol::ClusterInfo::Decode(body));
   ClusterInfo out;
@@ -255,6 +274,60 @@ Result<std::vector<MessageExt>> DecodeStoredMessages(std::string_view body) {
     ORBIT_ASSIGN_OR_RETURN(MessageExt msg, ToMessageExt(record));
     out.push_back(std::move(msg));
   }
+  return out;
+}
+
+Result<ConsumerRunningInfo> DecodeConsumerRunningInfo(std::string_view body) {
+  ORBIT_ASSIGN_OR_RETURN(protocol::ConsumerRunningInfo decoded,
+                         protocol::ConsumerRunningInfo::Decode(body));
+  ConsumerRunningInfo out;
+  out.properties = std::move(decoded.properties);
+  for (const auto& sub : decoded.subscription_set) out.subscriptions[sub.topic] = sub.sub_string;
+  for (const auto& [mq, pq] : decoded.mq_table) {
+    out.queues[ToQueue(mq)] = ProcessQueueState{
+        .commit_offset = pq.commit_offset,
+        .cached_msg_min_offset = pq.cached_msg_min_offset,
+        .cached_msg_max_offset = pq.cached_msg_max_offset,
+        .cached_msg_count = pq.cached_msg_count,
+        .cached_msg_size_mib = pq.cached_msg_size_in_mib,
+        .transaction_msg_min_offset = pq.transaction_msg_min_offset,
+        .transaction_msg_max_offset = pq.transaction_msg_max_offset,
+        .transaction_msg_count = pq.transaction_msg_count,
+        .locked = pq.locked,
+        .try_unlock_times = pq.try_unlock_times,
+        .last_lock_timestamp = pq.last_lock_timestamp,
+        .dropped = pq.droped,
+        .last_pull_timestamp = pq.last_pull_timestamp,
+        .last_consume_timestamp = pq.last_consume_timestamp,
+    };
+  }
+  for (const auto& [topic, st] : decoded.status_table) {
+    out.statuses[topic] = TopicConsumeStatus{
+        .pull_rt = st.pull_rt,
+        .pull_tps = st.pull_tps,
+        .consume_rt = st.consume_rt,
+        .consume_ok_tps = st.consume_ok_tps,
+        .consume_failed_tps = st.consume_failed_tps,
+        .consume_failed_msgs = st.consume_failed_msgs,
+    };
+  }
+  out.jstack = std::move(decoded.jstack);
+  return out;
+}
+
+Result<ConsumeDirectlyResult> DecodeConsumeDirectlyResult(std::string_view body) {
+  ORBIT_ASSIGN_OR_RETURN(protocol::ConsumeMessageDirectlyResult decoded,
+                         protocol::ConsumeMessageDirectlyResult::Decode(body));
+  ConsumeDirectlyResult out;
+  out.order = decoded.order;
+  out.auto_commit = decoded.auto_commit;
+  if (decoded.consume_result) {
+    const auto& names = protocol::JavaEnumTraits<protocol::CMResult>::kNames;
+    const auto index = static_cast<size_t>(*decoded.consume_result);
+    if (index < std::size(names)) out.result = std::string(names[index]);
+  }
+  out.remark = std::move(decoded.remark);
+  out.spent_time_ms = decoded.spent_time_mills;
   return out;
 }
 

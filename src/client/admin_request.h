@@ -49,6 +49,15 @@ protocol::RemotingCommand BuildViewMessageRequest(int64_t commit_log_offset);
 protocol::RemotingCommand BuildQueryMessageRequest(const std::string& topic, const std::string& key,
                                                    int32_t max_num, int64_t begin_ms,
                                                    int64_t end_ms, bool unique_key);
+// GET_CONSUMER_RUNNING_INFO for client `client_id` of `group` (jstackEnable always sent).
+protocol::RemotingCommand BuildConsumerRunningInfoRequest(const std::string& group,
+                                                          const std::string& client_id,
+                                                          bool jstack);
+// CONSUME_MESSAGE_DIRECTLY: consumerGroup, clientId and msgId (an offset message id), as Java's
+// MQClientAPIImpl sends it; the broker adds brokerName and the stored message as the body.
+protocol::RemotingCommand BuildConsumeMessageDirectlyRequest(const std::string& group,
+                                                             const std::string& client_id,
+                                                             const std::string& offset_msg_id);
 
 // Answers' bodies.
 Result<ClusterInfo> DecodeClusterInfo(std::string_view body);
@@ -62,5 +71,9 @@ Result<std::vector<TopicQueueStats>> DecodeTopicStats(std::string_view body);
 Result<std::map<std::string, std::string>> DecodeProperties(std::string_view body);
 // Stored records one after another (VIEW_MESSAGE_BY_ID, QUERY_MESSAGE).
 Result<std::vector<MessageExt>> DecodeStoredMessages(std::string_view body);
+// A consumer's ConsumerRunningInfo (GET_CONSUMER_RUNNING_INFO).
+Result<ConsumerRunningInfo> DecodeConsumerRunningInfo(std::string_view body);
+// ConsumeMessageDirectlyResult (CONSUME_MESSAGE_DIRECTLY).
+Result<ConsumeDirectlyResult> DecodeConsumeDirectlyResult(std::string_view body);
 
 }  // namespace orbit::client

@@ -476,9 +476,11 @@ TEST_F(AdminCliTest, GroupsWhileClientsRun) {
   Producer producer(pc);
   ASSERT_TRUE(producer.Start().ok());
   constexpr int kMessages = 8;
+  SendResult first;
   for (int i = 0; i < kMessages; ++i) {
     auto sent = producer.Send(Message(topic, "TagP", "progress-" + std::to_string(i)));
     ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+    if (i == 0) first = *sent;
   }
 
   CliRun r = AdminUntil("producerConnection", {"-g", "AdminCliProducers", "-t", topic},
@@ -516,6 +518,36 @@ TEST_F(AdminCliTest, GroupsWhileClientsRun) {
   r = Admin("consumerProgress", {"-g", group, "-s", "true", "--json"});
   ASSERT_EQ(r.code, 0) << r.Both();
   EXPECT_EQ(JsonInt(r.out, "diffTotal"), 0) << r.out;
+  // -s: the IP of the client holding each queue, from the client's running info (the consumer
+  // connects from the address it reaches the broker at).
+  const std::string client_ip = BrokerAddr().substr(0, BrokerAddr().find(':'));
+  EXPECT_EQ(JsonString(r.out, "clientIp"), client_ip) << r.out;
+  r = Admin("consumerProgress", {"-g", group, "-s"});
+  ASSERT_EQ(r.code, 0) << r.Both();
+  EXPECT_TRUE(Contains(r.out, "#Client IP")) << r.out;
+  EXPECT_TRUE(Contains(r.out, " " + client_ip + " ")) << r.out;
+  EXPECT_FALSE(Contains(r.out, " NA ")) << r.out;
+
+  // A stored message pushed to the consumer's listener, by offset id and by the producer's id.
+  const int before = consumed.load();
+  r = Admin("queryMsgById", {"-i", first.offset_msg_id, "-g", group, "-d", consumer.client_id()});
+  ASSERT_EQ(r.code, 0) << r.Both();
+  EXPECT_TRUE(Contains(r.out,
+                       "ConsumeMessageDirectlyResult [order=false, autoCommit=true, "
+                       "consumeResult=CR_SUCCESS, remark="))
+      << r.out;
+  EXPECT_GT(consumed.load(), before);
+  r = Admin("queryMsgByUniqueKey",
+            {"-i", first.msg_id, "-t", topic, "-g", group, "-d", consumer.client_id(), "--json"});
+  ASSERT_EQ(r.code, 0) << r.Both();
+  EXPECT_EQ(JsonString(r.out, "consumeResult"), "CR_SUCCESS") << r.out;
+  const int pushed = consumed.load() - before;  // the listener ran before the answer
+  r = Admin("queryMsgById", {"-i", first.offset_msg_id, "-g", group, "-d", "10.0.0.1@nobody"});
+  EXPECT_EQ(r.code, 1) << r.Both();
+  EXPECT_TRUE(Contains(r.err, "not online")) << r.Both();
+  r = Admin("queryMsgById", {"-i", first.offset_msg_id, "-g", group});
+  EXPECT_EQ(r.code, 2) << r.Both();
+  EXPECT_TRUE(Contains(r.err, "go together")) << r.Both();
   r = Admin("consumerProgress", {});
   ASSERT_EQ(r.code, 0) << r.Both();
   EXPECT_TRUE(Contains(r.out, "#Group")) << r.out;
@@ -527,6 +559,7 @@ TEST_F(AdminCliTest, GroupsWhileClientsRun) {
   EXPECT_TRUE(Contains(r.out, "Below is subscription:")) << r.out;
   EXPECT_TRUE(Contains(r.out, topic)) << r.out;
   EXPECT_TRUE(Contains(r.out, "MessageModel: CLUSTERING")) << r.out;
+  EXPECT_TRUE(Contains(r.out, " V4_9_8")) << r.out;  // the version Orbit clients announce
   r = Admin("consumerConnection", {"-g", "NoSuchGroupOnline"});
   EXPECT_EQ(r.code, 1) << r.Both();
 
@@ -538,8 +571,10 @@ TEST_F(AdminCliTest, GroupsWhileClientsRun) {
       << r.out;
   EXPECT_TRUE(Contains(r.out, "#brokerName")) << r.out;
   EXPECT_TRUE(Contains(r.out, BrokerName() + "     3         0")) << r.out;
-  for (int i = 0; i < 200 && consumed < 2 * kMessages; ++i) std::this_thread::sleep_for(50ms);
-  EXPECT_GE(consumed.load(), 2 * kMessages);
+  for (int i = 0; i < 200 && consumed < 2 * kMessages + pushed; ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_GE(consumed.load(), 2 * kMessages + pushed);
 
   // With no consumer online, the offsets are committed directly: to the beginning, then to the
   // end ("now").

@@ -1,7 +1,8 @@
 // The admin client (orbit/admin.h) against an in-process cluster: every method at least once,
 // checked against what the cluster really holds (routes, stats after sending, groups, broker
 // config, consume progress and offset resets, connections, messages by id and key), and the
-// errors an operator meets (unknown topic, name server unreachable).
+// errors an operator meets (unknown topic, name server unreachable); a push consumer's running
+// info and a message consumed directly, as the broker relays them.
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -11,6 +12,8 @@
 #include <chrono>
 #include <functional>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "embedded/embedded_cluster.h"
@@ -416,6 +419,105 @@ TEST_F(AdminClientTest, ConsumerConnectionWhileAPushConsumerRuns) {
                gone.status().message() == "consumer group AdminPushGroup has no consumer online";
       },
       10s));
+}
+
+// A push consumer's own state through its broker (GET_CONSUMER_RUNNING_INFO) and a stored
+// message handed to its listener (CONSUME_MESSAGE_DIRECTLY); an unknown client is refused
+// clearly.
+TEST_F(AdminClientTest, RunningInfoAndConsumeDirectlyOfAPushConsumer) {
+  const std::string topic = "AdminTopicDirect";
+  const std::string group = "AdminDirectGroup";
+  CreateTopic(topic, 2);
+  PushConsumerConfig config;
+  config.group = group;
+  config.namesrv_addr = cluster_->namesrv_addr();
+  config.instance_name = "admin-direct";
+  PushConsumer consumer(config);
+  ASSERT_TRUE(consumer.Subscribe(topic, "TagA").ok());
+  std::mutex mu;
+  std::map<std::string, int> seen;  // body -> times the listener got it
+  consumer.RegisterListener([&](const std::vector<MessageExt>& msgs, ConsumeConcurrentlyContext&) {
+    std::lock_guard<std::mutex> lock(mu);
+    for (const auto& m : msgs) ++seen[m.body()];
+    return ConsumeConcurrentlyStatus::kConsumeSuccess;
+  });
+  ASSERT_TRUE(consumer.Start().ok());
+  auto times_seen = [&](const std::string& body) {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen.contains(body) ? seen.at(body) : 0;
+  };
+
+  // Both queues of the topic end up held by the only client.
+  Result<ConsumerRunningInfo> info = Status(ErrorCode::kNotFound, "not asked");
+  auto topic_queues = [&] {
+    int n = 0;
+    for (const auto& [queue, state] : info->queues) n += queue.topic == topic ? 1 : 0;
+    return n;
+  };
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        info = admin_->GetConsumerRunningInfo(group, consumer.client_id());
+        return info.ok() && topic_queues() == 2;
+      },
+      20s))
+      << (info.ok() ? std::to_string(topic_queues()) : info.status().ToString());
+  EXPECT_TRUE(info->IsPushType());
+  EXPECT_EQ(info->subscriptions.at(topic), "TagA");
+  EXPECT_EQ(info->properties.at("consumerGroup"), group);
+  for (const auto& [queue, state] : info->queues) {
+    if (queue.topic != topic) continue;
+    EXPECT_EQ(queue.broker_name, "broker-a");
+    EXPECT_FALSE(state.dropped) << queue.ToString();
+    EXPECT_GE(state.commit_offset, 0) << queue.ToString();
+  }
+
+  // A message consumed as usual, then handed to the listener once more, directly.
+  auto producer = StartProducer("AdminDirectProducer");
+  auto sent = producer->Send(Message(topic, "TagA", "direct-key", "direct-body"));
+  ASSERT_TRUE(sent.ok()) << sent.status().ToString();
+  ASSERT_TRUE(WaitFor([&] { return times_seen("direct-body") >= 1; }, 20s));
+  const int before = times_seen("direct-body");
+  auto direct = admin_->ConsumeMessageDirectly(group, consumer.client_id(), sent->offset_msg_id);
+  ASSERT_TRUE(direct.ok()) << direct.status().ToString();
+  EXPECT_EQ(direct->result, "CR_SUCCESS");
+  EXPECT_FALSE(direct->order);
+  EXPECT_GE(direct->spent_time_ms, 0);
+  EXPECT_TRUE(WaitFor([&] { return times_seen("direct-body") > before; }, 5s));
+
+  // An unknown client: the broker's words; an id that is no offset message id.
+  auto unknown = admin_->GetConsumerRunningInfo(group, "10.0.0.1@no-such-client");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("not online"), std::string::npos)
+      << unknown.status().ToString();
+  EXPECT_NE(unknown.status().message().find("10.0.0.1@no-such-client"), std::string::npos)
+      << unknown.status().ToString();
+  auto unknown_direct =
+      admin_->ConsumeMessageDirectly(group, "10.0.0.1@no-such-client", sent->offset_msg_id);
+  ASSERT_FALSE(unknown_direct.ok());
+  EXPECT_NE(unknown_direct.status().message().find("not online"), std::string::npos)
+      << unknown_direct.status().ToString();
+  EXPECT_EQ(
+      admin_->ConsumeMessageDirectly(group, consumer.client_id(), "not-an-id").status().code(),
+      ErrorCode::kInvalidArgument);
+  producer->Shutdown();
+  consumer.Shutdown();
+}
+
+TEST(AdminVersionNameTest, NamesApacheVersionCodes) {
+  EXPECT_EQ(VersionName(0), "V3_0_0_SNAPSHOT");
+  EXPECT_EQ(VersionName(8), "V3_0_0_BETA6");
+  EXPECT_EQ(VersionName(15), "V3_0_0_FINAL");
+  EXPECT_EQ(VersionName(16), "V3_0_1_SNAPSHOT");
+  EXPECT_EQ(VersionName(62), "V3_1_8_SNAPSHOT");
+  EXPECT_EQ(VersionName(121), "V3_4_9");
+  EXPECT_EQ(VersionName(212), "V4_0_0_SNAPSHOT");
+  EXPECT_EQ(VersionName(401), "V4_9_4");
+  EXPECT_EQ(VersionName(409), "V4_9_8");
+  EXPECT_EQ(VersionName(413), "V5_0_0");
+  EXPECT_EQ(VersionName(611), "V5_9_9");
+  EXPECT_EQ(VersionName(612), "HIGHER_VERSION");
+  EXPECT_EQ(VersionName(100000), "HIGHER_VERSION");
+  EXPECT_EQ(VersionName(-1), "UNKNOWN");
 }
 
 TEST_F(AdminClientTest, UnreachableNameServerFailsClearlyAndQuickly) {

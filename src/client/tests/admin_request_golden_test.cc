@@ -12,6 +12,7 @@
 #include "client/admin_request.h"
 #include "golden/golden.h"
 #include "orbit/client_config.h"
+#include "protocol/bodies.h"
 #include "protocol/codes.h"
 #include "protocol/remoting_command.h"
 
@@ -201,6 +202,58 @@ TEST(AdminRequestGoldenTest, ResetOffsetAsksForTheMapFormEveryConsumerReads) {
   EXPECT_EQ(*request.ext_fields.Find("group"), "GroupA");
   EXPECT_EQ(*request.ext_fields.Find("timestamp"), "1700000000000");
   EXPECT_EQ(*request.ext_fields.Find("isForce"), "true");
+}
+
+// No capture has them either: the fields of Java's MQClientAPIImpl getConsumerRunningInfo and
+// consumeMessageDirectly (the broker adds brokerName), and their bodies as a client writes them.
+TEST(AdminRequestGoldenTest, ConsumerRunningInfoAndConsumeDirectly) {
+  RemotingCommand info = BuildConsumerRunningInfoRequest("GroupA", "10.0.0.1@42", false);
+  EXPECT_EQ(info.code, RequestCode::kGetConsumerRunningInfo);
+  EXPECT_EQ(Fields(info), (KeyValues{{"consumerGroup", "GroupA"},
+                                     {"clientId", "10.0.0.1@42"},
+                                     {"jstackEnable", "false"}}));
+  RemotingCommand direct = BuildConsumeMessageDirectlyRequest("GroupA", "10.0.0.1@42", "0A0B");
+  EXPECT_EQ(direct.code, RequestCode::kConsumeMessageDirectly);
+  EXPECT_EQ(
+      Fields(direct),
+      (KeyValues{{"consumerGroup", "GroupA"}, {"clientId", "10.0.0.1@42"}, {"msgId", "0A0B"}}));
+  EXPECT_TRUE(direct.body.empty());
+
+  protocol::ConsumerRunningInfo body;
+  body.properties["PROP_CONSUME_TYPE"] = "CONSUME_PASSIVELY";
+  protocol::SubscriptionData sub;
+  sub.topic = "TopicA";
+  sub.sub_string = "TagA || TagB";
+  body.subscription_set.push_back(sub);
+  protocol::ProcessQueueInfo pq;
+  pq.commit_offset = 7;
+  pq.cached_msg_count = 3;
+  pq.droped = true;
+  body.mq_table[protocol::MessageQueue{"TopicA", "broker-a", 1}] = pq;
+  body.status_table["TopicA"].consume_ok_tps = 2.5;
+  auto decoded = DecodeConsumerRunningInfo(body.Encode());
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_TRUE(decoded->IsPushType());
+  EXPECT_EQ(decoded->subscriptions, (KeyValues{{"TopicA", "TagA || TagB"}}));
+  ASSERT_EQ(decoded->queues.size(), 1u);
+  const auto& [queue, state] = *decoded->queues.begin();
+  EXPECT_EQ(queue, (MessageQueue{"TopicA", "broker-a", 1}));
+  EXPECT_EQ(state.commit_offset, 7);
+  EXPECT_EQ(state.cached_msg_count, 3);
+  EXPECT_TRUE(state.dropped);
+  EXPECT_DOUBLE_EQ(decoded->statuses.at("TopicA").consume_ok_tps, 2.5);
+
+  protocol::ConsumeMessageDirectlyResult result;
+  result.consume_result = protocol::CMResult::kCrLater;
+  result.remark = "busy";
+  result.spent_time_mills = 12;
+  auto r = DecodeConsumeDirectlyResult(result.Encode());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->result, "CR_LATER");
+  EXPECT_EQ(r->remark, "busy");
+  EXPECT_EQ(r->spent_time_ms, 12);
+  EXPECT_TRUE(r->auto_commit);
+  EXPECT_FALSE(r->order);
 }
 
 }  // namespace
